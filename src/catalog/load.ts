@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { z } from "zod";
+import { hasErrors, InvalidInputError, issueAt, type Issue } from "../source/issues";
+import { parseYamlSource, type YamlSource } from "../source/yaml-source";
+import { zodIssuesToIssues } from "../source/zod-issues";
+import { Catalog } from "./catalog";
+import { catalogCrossChecks } from "./cross-checks";
+import { PanelsFileSchema, ProvidersFileSchema, RegionsFileSchema, SizesFileSchema } from "./schema";
+
+/** The catalog shipped with node-fleet (`catalog/` at the package root). */
+export const DEFAULT_CATALOG_DIR = resolve(__dirname, "../../catalog");
+
+const FILES = {
+  providers: ["providers.yaml", ProvidersFileSchema],
+  regions: ["regions.yaml", RegionsFileSchema],
+  sizes: ["sizes.yaml", SizesFileSchema],
+  panels: ["panels.yaml", PanelsFileSchema],
+} as const;
+
+/** A catalog file, read and checked against its schema. */
+export interface Parsed<T> {
+  readonly source: YamlSource;
+  readonly data: T;
+}
+
+/** Reads and checks a catalog directory; every problem in every file is returned. */
+export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): { catalog?: Catalog; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const read = <S extends z.ZodType>(name: string, schema: S): Parsed<z.infer<S>> | undefined => {
+    const file = displayPath(join(dir, name));
+    let text: string;
+    try {
+      text = readFileSync(join(dir, name), "utf8");
+    } catch (err) {
+      issues.push(issueAt({ file, line: 1, col: 1 }, "catalog-file", `cannot read catalog file: ${(err as Error).message}`));
+      return undefined;
+    }
+    const { source, issues: syntax } = parseYamlSource(file, text);
+    issues.push(...syntax);
+    if (hasErrors(syntax)) return undefined;
+    const result = schema.safeParse(source.doc.toJS(), { reportInput: true });
+    if (!result.success) {
+      issues.push(...zodIssuesToIssues(source, schema, result.error, "catalog-schema"));
+      return undefined;
+    }
+    return { source, data: result.data };
+  };
+
+  const providers = read(...FILES.providers);
+  const regions = read(...FILES.regions);
+  const sizes = read(...FILES.sizes);
+  const panels = read(...FILES.panels);
+  if (!providers || !regions || !sizes || !panels) return { issues };
+
+  const catalog = new Catalog(
+    Object.entries(providers.data.providers).map(([code, p]) => ({ code, ...p })),
+    Object.entries(regions.data.regions).flatMap(([provider, list]) => list.map((r) => ({ provider, ...r }))),
+    Object.entries(sizes.data.sizes).flatMap(([provider, map]) =>
+      Object.entries(map).map(([name, s]) => ({ provider, name, ...s }))),
+    Object.entries(panels.data.panels).map(([id, p]) => ({ id, ...p })),
+    sizes.data.prices,
+  );
+  issues.push(...catalogCrossChecks(catalog, { providers, regions, sizes, panels }));
+  return hasErrors(issues) ? { issues } : { catalog, issues };
+}
+
+/** Loads a catalog or throws an InvalidInputError naming every problem. */
+export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Catalog {
+  const { catalog, issues } = readCatalog(dir);
+  if (!catalog) throw new InvalidInputError(issues);
+  return catalog;
+}
+
+/** Paths in messages are relative to the working directory when that is shorter. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+

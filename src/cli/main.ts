@@ -1,0 +1,82 @@
+import { Command, CommanderError, Option } from "commander";
+import type { Catalog } from "../catalog/catalog";
+import { loadCatalog } from "../catalog/load";
+import { InvalidInputError } from "../source/issues";
+import { addCommand } from "./commands/add";
+import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
+import { nextNameCommand } from "./commands/next-name";
+import { validateCommand } from "./commands/validate";
+import { EXIT, printIssues, processIo, type Io } from "./format";
+
+/** Runs the `fleet` command line and resolves to its exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  let catalogDir: string | undefined;
+  const catalog = (): Catalog => loadCatalog(catalogDir);
+
+  const program = new Command("fleet")
+    .description("Declare a fleet of shared-hosting nodes from one YAML file.")
+    .option("--catalog <dir>", "catalog directory (default: the bundled catalog/)")
+    .hook("preAction", (cmd) => { catalogDir = cmd.opts<{ catalog?: string }>().catalog; })
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError("(run `fleet --help` for usage)");
+
+  program.command("validate")
+    .description("check a fleet file: prints FILE:LINE:COL: problems, exits 1 on any error")
+    .argument("[file]", "fleet file", "fleet.yaml")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((file: string, opts: { format: "text" | "json" }) => {
+      code = validateCommand(io, catalog(), { file, format: opts.format });
+    });
+
+  program.command("next-name")
+    .description("print the next free hostname for an environment, type, provider and region")
+    .requiredOption("--env <env>", "prd, stg or dev")
+    .option("--type <type>", "node type", "sha")
+    .option("--provider <provider>", "provider code", "het")
+    .requiredOption("--region <region>", "normalized code (ash1) or the provider's id (ash, us-east-1)")
+    .option("--fleet <file>", "fleet file", "fleet.yaml")
+    .action((opts: { env: string; type: string; provider: string; region: string; fleet: string }) => {
+      code = nextNameCommand(io, catalog(), opts);
+    });
+
+  program.command("add")
+    .description("add the next node to the fleet file (validated first; bad input changes nothing)")
+    .requiredOption("--env <env>", "prd, stg or dev")
+    .requiredOption("--region <region>", "normalized code (fsn1) or the provider's id")
+    .requiredOption("--size <size>", "server size, see `fleet catalog sizes`")
+    .option("--type <type>", "node type", "sha")
+    .option("--provider <provider>", "provider code", "het")
+    .option("--display-name <name>", "friendly name")
+    .option("--image <image>", "image (default: the fleet's default)")
+    .option("--panel <panel>", "panel (default: the fleet's default)")
+    .option("--fleet <file>", "fleet file", "fleet.yaml")
+    .option("--dry-run", "print the new fleet file instead of writing it", false)
+    .action((opts: { env: string; region: string; size: string; type: string; provider: string;
+      displayName?: string; image?: string; panel?: string; fleet: string; dryRun: boolean }) => {
+      code = addCommand(io, catalog(), opts);
+    });
+
+  program.command("catalog")
+    .description("show the reference data: providers, regions, sizes (with prices), panels")
+    .addArgument(new Command().createArgument("[view]", "one table").choices([...CATALOG_VIEWS]))
+    .action((view: CatalogView | undefined) => {
+      code = catalogCommand(io, catalog(), view ? [view] : CATALOG_VIEWS);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help"
+        ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof InvalidInputError) {
+      printIssues(io, err.issues);
+      return EXIT.invalidInput;
+    }
+    throw err;
+  }
+}

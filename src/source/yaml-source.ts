@@ -1,0 +1,94 @@
+import {
+  isMap, isPair, isScalar, isSeq, LineCounter, parseDocument,
+  type Document, type Node, type Pair,
+} from "yaml";
+import { issueAt, type Issue, type SourcePos } from "./issues";
+
+/** A parsed YAML file that remembers where every node came from. */
+export interface YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+export type YamlPath = readonly (string | number)[];
+
+/** Parses YAML text, keeping positions. Duplicate keys are allowed through so that a
+ *  rule can name both lines; syntax errors become issues. */
+export function parseYamlSource(file: string, text: string): { source: YamlSource; issues: Issue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const source: YamlSource = { file, text, doc, lines };
+  const issues = [...doc.errors, ...doc.warnings].map((e) =>
+    issueAt(posAtOffset(source, e.pos[0]), "yaml-syntax", e.message.split("\n")[0] ?? e.message,
+      doc.errors.includes(e) ? "error" : "warning"));
+  return { source, issues };
+}
+
+/** The 1-based line and column of a character offset. */
+export function posAtOffset(source: YamlSource, offset: number): SourcePos {
+  const { line, col } = source.lines.linePos(Math.max(0, Math.min(offset, source.text.length)));
+  return { file: source.file, line, col };
+}
+
+/** Start of a node, or of the whole document when the node has no range. */
+export function posOfNode(source: YamlSource, node: Node | null | undefined): SourcePos {
+  return posAtOffset(source, node?.range?.[0] ?? 0);
+}
+
+/** The key/value pair at `key` inside the map at `path` (the last one if the key repeats). */
+export function pairAt(source: YamlSource, path: YamlPath, key: string): Pair | undefined {
+  const parent = nodeAt(source, path);
+  if (!isMap(parent)) return undefined;
+  const pairs = parent.items.filter((p) => isScalar(p.key) && String(p.key.value) === key);
+  return pairs[pairs.length - 1];
+}
+
+/** The node at a path of map keys and sequence indexes, if it exists. */
+export function nodeAt(source: YamlSource, path: YamlPath): Node | undefined {
+  let node: unknown = source.doc.contents;
+  for (const segment of path) {
+    if (isMap(node)) {
+      node = node.items.filter((p) => isScalar(p.key) && String(p.key.value) === String(segment)).pop()?.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      node = node.items[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return isScalar(node) || isMap(node) || isSeq(node) ? node : undefined;
+}
+
+/** Where to point for something at `path`: its key when `at` is "key" (unknown or
+ *  missing fields), otherwise its value; falls back to the deepest part that exists. */
+export function posOfPath(source: YamlSource, path: YamlPath, at: "key" | "value" = "value"): SourcePos {
+  for (let depth = path.length; depth > 0; depth--) {
+    const key = path[depth - 1]!;
+    const parentPath = path.slice(0, depth - 1);
+    const parent = nodeAt(source, parentPath);
+    if (isMap(parent)) {
+      const pair = pairAt(source, parentPath, String(key));
+      if (pair) {
+        const target = at === "key" || depth < path.length || !pair.value ? pair.key : pair.value;
+        return posOfNode(source, isPair(pair) ? (target as Node | null) : undefined);
+      }
+    } else if (isSeq(parent) && typeof key === "number" && parent.items[key]) {
+      return posOfNode(source, parent.items[key] as Node);
+    }
+  }
+  return posOfNode(source, source.doc.contents as Node | null);
+}
+
+/** The keys of a map in file order, repeats included: where each key stands, and
+ *  where its text starts (one column later when the key is quoted). */
+export function keysOf(source: YamlSource, path: YamlPath): { key: string; pos: SourcePos; textPos: SourcePos }[] {
+  const node = nodeAt(source, path);
+  if (!isMap(node)) return [];
+  return node.items.flatMap((pair) => {
+    if (!isScalar(pair.key)) return [];
+    const offset = pair.key.range?.[0] ?? 0;
+    const quoted = pair.key.type === "QUOTE_DOUBLE" || pair.key.type === "QUOTE_SINGLE";
+    return [{ key: String(pair.key.value), pos: posAtOffset(source, offset), textPos: posAtOffset(source, offset + (quoted ? 1 : 0)) }];
+  });
+}
