@@ -52,10 +52,11 @@ export function parseFleet(file: string, text: string): { fleet?: LoadedFleet; i
   const { source, issues } = parseYamlSource(file, text);
   if (hasErrors(issues)) return { issues };
   const data: unknown = source.doc.toJS() ?? {};
-  const top = FleetFileSchema.safeParse(data, { reportInput: true });
-  if (!top.success) {
-    return { issues: [...issues, ...zodIssuesToIssues(source, FleetFileSchema, top.error, "fleet-schema")] };
-  }
+  const strict = FleetFileSchema.safeParse(data, { reportInput: true });
+  if (!strict.success) issues.push(...zodIssuesToIssues(source, FleetFileSchema, strict.error, "fleet-schema"));
+  // An unknown top-level key is reported above but must not hide the nodes' own problems.
+  const top = strict.success ? strict : FleetFileSchema.loose().safeParse(data);
+  if (!top.success) return { issues };
 
   let defaults: NodeFields = {};
   if (top.data.defaults !== undefined && top.data.defaults !== null) {

@@ -40,7 +40,7 @@ function describe(iss: z.core.$ZodIssue, field: string): string {
         ? `${field} is required`
         : `${field} must be ${article(iss.expected)}, found ${found}`;
     case "invalid_value":
-      return `${field} ${found} is not allowed; allowed: ${iss.values.map((v) => String(v)).join(", ")}`;
+      return `${field} is ${found}; allowed: ${iss.values.map((v) => String(v)).join(", ")}`;
     case "too_small":
       return `${field} must be ${iss.origin === "string" ? `at least ${iss.minimum} characters` : `at least ${iss.minimum}`}, found ${found}`;
     case "too_big":

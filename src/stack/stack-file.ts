@@ -54,7 +54,7 @@ export function readStackFile(dir: string, stack: string): { stack?: StackFile; 
       }
       // Config keys carry the namespace in the file (`node-fleet:dnsZone`), not in the schema.
       const [first, ...rest] = iss.path;
-      const yamlPath = first === undefined ? [] : [`${CONFIG_NAMESPACE}:${String(first)}`, ...rest.map(String)];
+      const yamlPath = first === undefined ? [] : [`${CONFIG_NAMESPACE}:${String(first)}`, ...rest.map((p) => (typeof p === "number" ? p : String(p)))];
       issues.push(...zodIssuesToIssues(source, StackSettingsSchema, new z.ZodError([{ ...iss, path: [] }]), "stack-config",
         { at: ["config", ...yamlPath], label: () => `${CONFIG_NAMESPACE}:${iss.path.map(String).join(".") || "config"}` }));
     }

@@ -1,5 +1,6 @@
 import { issueAt, type Issue } from "../../source/issues";
 import type { FleetNode } from "../load";
+import { NODE_TYPES } from "../naming";
 import { list, nameOf, type RuleContext } from "./context";
 
 /** The panel must exist, be implemented, serve the node's type and support its image. */
@@ -18,7 +19,9 @@ export function panelSupportsNode(node: FleetNode, { catalog }: RuleContext): Is
   }
   const issues: Issue[] = [];
   const name = nameOf(node);
-  if (name && !panel.serves.includes(name.type)) {
+  // A type node-fleet does not build is the type rule's to report, not the panel's.
+  const typeBuilt = name && NODE_TYPES.some((t) => t.code === name.type && t.implemented);
+  if (name && typeBuilt && !panel.serves.includes(name.type)) {
     issues.push(issueAt(node.fieldPos(["panel"]), "panel-supports-node",
       `panel "${panelId}" does not serve node type "${name.type}"; it serves: ${list(panel.serves)}`));
   }
