@@ -5,6 +5,7 @@ import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
 import { nextNameCommand } from "./commands/next-name";
+import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { EXIT, printIssues, processIo, type Io } from "./format";
 
@@ -63,6 +64,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addArgument(new Command().createArgument("[view]", "one table").choices([...CATALOG_VIEWS]))
     .action((view: CatalogView | undefined) => {
       code = catalogCommand(io, catalog(), view ? [view] : CATALOG_VIEWS);
+    });
+
+  program.command("plan")
+    .description("show what `pulumi up` would declare for a stack, offline (no Pulumi CLI, no credentials)")
+    .option("--stack <stack>", "stack name: prd, stg or dev", "prd")
+    .option("--fleet <file>", "fleet file (default: the stack's node-fleet:fleetFile)")
+    .option("--project <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option("--json", "print JSON for tools")
+    .option("--markdown", "print Markdown for a pull request")
+    .action(async (opts: { stack: string; fleet?: string; project: string; json?: boolean; markdown?: boolean }) => {
+      if (opts.json && opts.markdown) {
+        io.err("fleet plan: choose one of --json and --markdown");
+        code = EXIT.usage;
+        return;
+      }
+      code = await planCommand(io, {
+        stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
+        format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
+      });
     });
 
   try {

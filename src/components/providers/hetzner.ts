@@ -1,0 +1,63 @@
+import * as hcloud from "@pulumi/hcloud";
+import * as pulumi from "@pulumi/pulumi";
+import type { FirewallRule } from "../../plan/firewall";
+import type { CloudProvider, DeclaredServer, ServerInputs } from "./types";
+
+/** A plan rule in the shape of hcloud's FirewallRule input. */
+export function toHcloudRule(rule: FirewallRule): hcloud.types.input.FirewallRule {
+  return {
+    direction: rule.direction,
+    protocol: rule.protocol,
+    ...(rule.port !== undefined ? { port: rule.port } : {}),
+    sourceIps: [...rule.sourceIps],
+    description: rule.description,
+  };
+}
+
+/** Hetzner Cloud: SSH key, firewall, server and reverse DNS for IPv4 and IPv6. */
+export const hetzner: CloudProvider = {
+  declareServer(name: string, { plan, adminPublicKey, userData, extraSshKeyIds }: ServerInputs, parent: pulumi.Resource): DeclaredServer {
+    // Hetzner names are unique per project: a replacement must free the name first.
+    const child = { parent, deleteBeforeReplace: true };
+    const labels = { ...plan.labels };
+    const sshKey = new hcloud.SshKey(`${name}-ssh-key`, {
+      name: plan.hostname, publicKey: adminPublicKey.apply((k) => k.trim()), labels,
+    }, child);
+    const firewall = new hcloud.Firewall(`${name}-fw`, {
+      name: plan.hostname, rules: plan.firewallRules.map(toHcloudRule), labels,
+    }, child);
+    const server = new hcloud.Server(`${name}-server`, {
+      name: plan.hostname,
+      serverType: plan.serverType,
+      image: plan.image,
+      location: plan.location,
+      sshKeys: [sshKey.id, ...extraSshKeyIds],
+      firewallIds: [firewall.id.apply(Number)],
+      userData,
+      labels,
+      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+      deleteProtection: plan.protect,
+      rebuildProtection: plan.protect,
+      // Resizing keeps the disk size, so a node can later be resized back down.
+      keepDisk: true,
+      // Provider backups would double-bill what the panel already backs up locally.
+      backups: false,
+      shutdownBeforeDeletion: true,
+    }, {
+      ...child,
+      // The rebuild counter is the one deliberate way to replace a server. cloud-init
+      // only runs at first boot, and keys are managed by provisioning afterwards, so
+      // neither a user-data change nor a key change may replace a running node.
+      ignoreChanges: ["userData", "sshKeys"],
+      replacementTrigger: plan.rebuild,
+    });
+    const serverId = server.id.apply(Number);
+    const rdns4 = new hcloud.Rdns(`${name}-rdns-v4`, { serverId, ipAddress: server.ipv4Address, dnsPtr: plan.fqdn }, { parent });
+    const rdns6 = new hcloud.Rdns(`${name}-rdns-v6`, { serverId, ipAddress: server.ipv6Address, dnsPtr: plan.fqdn }, { parent });
+    return { id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, ready: [rdns4, rdns6] };
+  },
+
+  declareMasterKey(name, publicKey, labels, parent) {
+    return new hcloud.SshKey(name, { name, publicKey: publicKey.trim(), labels }, { parent, deleteBeforeReplace: true }).id;
+  },
+};

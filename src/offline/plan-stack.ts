@@ -1,0 +1,124 @@
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { program } from "../program";
+import { InvalidInputError } from "../source/issues";
+import { CONFIG_NAMESPACE, SECRET_KEYS } from "../stack/settings";
+import { readStackFile } from "../stack/stack-file";
+import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
+
+/** A resource as the offline plan shows it. */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs with secrets shown as "[secret]" and computed values as "(known after deploy)". */
+  readonly inputs: Record<string, unknown>;
+  readonly protect: boolean;
+  /** Names of the resources it waits for. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface PlannedNode {
+  readonly hostname: string;
+  readonly fqdn: string;
+  readonly monthlyCostEur: number;
+  readonly protect: boolean;
+  readonly resources: readonly PlannedResource[];
+}
+
+/** What `pulumi up` on a stack would declare, found without the Pulumi CLI or a cloud. */
+export interface StackPlan {
+  readonly stack: string;
+  readonly environment: string;
+  readonly nodes: readonly PlannedNode[];
+  /** Resources that belong to the stack rather than to one node (e.g. the master key). */
+  readonly fleetResources: readonly PlannedResource[];
+  readonly resourceCount: number;
+  readonly totalMonthlyCostEur: number;
+  /** Secret config a real `pulumi up` needs that the stack file does not hold. */
+  readonly secretsNeeded: readonly string[];
+}
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** Where Pulumi.<stack>.yaml is. */
+  readonly projectDir: string;
+  /** A fleet file other than the stack's `fleetFile`. */
+  readonly fleetFile?: string;
+}
+
+const PROJECT = "node-fleet";
+const PLACEHOLDER_SECRET = "offline-plan-placeholder";
+
+/** Runs the real stack program (src/program.ts) under Pulumi's mock runtime with the
+ *  stack's committed config and records everything it declares. Mocks are process-wide:
+ *  call this once per process. */
+export async function planStack(options: PlanOptions): Promise<StackPlan> {
+  const { stack: file, issues } = readStackFile(options.projectDir, options.stack);
+  if (!file) throw new InvalidInputError(issues);
+  const settings = {
+    ...file.settings,
+    fleetFile: resolve(options.projectDir, options.fleetFile ?? file.settings.fleetFile),
+  };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined) config[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
+  if (settings.features.autoRegistration) {
+    needed.push(SECRET_KEYS.registrationToken);
+    config[SECRET_KEYS.registrationToken] = PLACEHOLDER_SECRET;
+  }
+
+  const recorded = await installRecorder(PROJECT, options.stack, () => ({}));
+  pulumi.runtime.setAllConfig(config, [SECRET_KEYS.registrationToken]);
+  const outputs = await program();
+  await pulumi.runtime.disconnect();
+
+  const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+  const nodes = await Promise.all(Object.entries(outputs.nodes).map(async ([hostname, out]) => {
+    const component = recorded.find((r) => r.type === "node-fleet:index:HostingNode" && r.name === hostname);
+    return {
+      hostname,
+      fqdn: await known(out.fqdn),
+      monthlyCostEur: await known(out.monthlyCostEur),
+      protect: component?.protect ?? false,
+      resources: recorded.filter((r) => component && r.parent === component.urn).map((r) => planned(r, byUrn)),
+    };
+  }));
+  const fleet = recorded.find((r) => r.type === "node-fleet:index:Fleet");
+  return {
+    stack: options.stack,
+    environment: outputs.environment,
+    nodes: nodes.sort((a, b) => a.hostname.localeCompare(b.hostname)),
+    fleetResources: recorded.filter((r) => fleet && r.parent === fleet.urn && r.custom).map((r) => planned(r, byUrn)),
+    resourceCount: recorded.filter((r) => r.custom).length,
+    totalMonthlyCostEur: outputs.totalMonthlyCostEur ?? 0,
+    secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),
+  };
+}
+
+function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): PlannedResource {
+  return {
+    type: r.type,
+    name: r.name,
+    inputs: reveal(r.inputs) as Record<string, unknown>,
+    protect: r.protect,
+    dependsOn: r.dependencies.map((urn) => byUrn.get(urn)?.name ?? urn),
+  };
+}
+
+/** Inputs as a reviewer may see them: never a secret's value, and unknowns named. */
+function reveal(value: unknown): unknown {
+  if (isSecretValue(value)) return "[secret]";
+  if (value === UNKNOWN) return "(known after deploy)";
+  if (Array.isArray(value)) return value.map(reveal);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+  }
+  return value;
+}
+
+/** The value of an output that is known at plan time (plain values the program set). */
+function known<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolveValue) => output.apply((v) => { resolveValue(v); return v; }));
+}

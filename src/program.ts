@@ -1,0 +1,51 @@
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadCatalog } from "./catalog/load";
+import { Fleet, type NodeOutputs } from "./components/fleet";
+import { directoryDigest } from "./components/playbook-digest";
+import { readStackConfig } from "./config";
+import { validateFleetFile } from "./fleet/validate";
+import { planFleet } from "./plan/node-plan";
+import { formatIssue, hasErrors } from "./source/issues";
+
+/** The project directory (where Pulumi.yaml, fleet.yaml, catalog/ and ansible/ are),
+ *  the same whether this runs from src/ under ts-node or from the compiled dist/. */
+export const PROJECT_ROOT = resolve(__dirname, "..");
+
+/** What `pulumi stack output` shows. */
+export interface StackOutputs {
+  environment: string;
+  nodeCount: number;
+  nodes: Record<string, NodeOutputs>;
+  totalMonthlyCostEur?: number;
+}
+
+/** The stack program: config → fleet file → plans → one Fleet. Nothing is declared
+ *  unless the config and the whole fleet file are valid. */
+export async function program(): Promise<StackOutputs> {
+  const { settings, registrationToken } = readStackConfig();
+  const catalog = loadCatalog();
+  const { fleet, issues } = validateFleetFile(resolve(PROJECT_ROOT, settings.fleetFile), catalog);
+  for (const issue of issues.filter((i) => i.severity === "warning")) pulumi.log.warn(formatIssue(issue));
+  if (!fleet || hasErrors(issues)) {
+    throw new pulumi.RunError(`the fleet file is invalid; nothing was declared:\n${issues.map(formatIssue).join("\n")}`);
+  }
+  const plans = planFleet(fleet, catalog, settings);
+  const nodes = new Fleet(settings.environment, {
+    plans,
+    environment: settings.environment,
+    zoneId: settings.cloudflareZoneId,
+    ...(settings.masterSshPublicKey ? { masterSshPublicKey: settings.masterSshPublicKey } : {}),
+    playbookDigest: directoryDigest(resolve(PROJECT_ROOT, "ansible")),
+    sshWaitSeconds: settings.timeouts.sshWait,
+    ...(registrationToken && settings.registrationUrl
+      ? { registration: { url: settings.registrationUrl, token: registrationToken, timeoutSeconds: settings.timeouts.registration } }
+      : {}),
+  });
+  return {
+    environment: settings.environment,
+    nodeCount: plans.length,
+    nodes: nodes.nodes,
+    ...(settings.features.costTracking ? { totalMonthlyCostEur: nodes.totalMonthlyCostEur } : {}),
+  };
+}
