@@ -31,7 +31,7 @@ export async function program(): Promise<StackOutputs> {
     throw new pulumi.RunError(`the fleet file is invalid; nothing was declared:\n${issues.map(formatIssue).join("\n")}`);
   }
   const plans = planFleet(fleet, catalog, settings);
-  const nodes = new Fleet(settings.environment, {
+  const nodes = await Fleet.declare(settings.environment, {
     plans,
     environment: settings.environment,
     zoneId: settings.cloudflareZoneId,

@@ -26,40 +26,60 @@ export interface NodeOutputs {
   monthlyCostEur: pulumi.Output<number>;
 }
 
+/** Nodes declared before a preview waits for the engine to take them. */
+export const PREVIEW_BATCH = 50;
+
 /** All nodes of one stack. Each node is named by its hostname (never an index), so
- *  removing one node never renames another. */
+ *  removing one node never renames another. Build it with `Fleet.declare`. */
 export class Fleet extends pulumi.ComponentResource {
   public readonly nodes: Record<string, NodeOutputs> = {};
   public readonly totalMonthlyCostEur: number;
+  private readonly masterKeyIds = new Map<string, pulumi.Output<string>>();
 
-  constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("node-fleet:index:Fleet", name, {}, opts);
-    const masterKeyIds = new Map<string, pulumi.Output<string>>();
-    const masterKeyFor = (provider: string) => {
-      if (!args.masterSshPublicKey) return undefined;
-      if (!masterKeyIds.has(provider)) {
-        masterKeyIds.set(provider, cloudProvider(provider).declareMasterKey(
-          `node-fleet-${args.environment}-master`, args.masterSshPublicKey,
-          { env: args.environment, "managed-by": "node-fleet" }, this));
-      }
-      return masterKeyIds.get(provider);
-    };
-
-    for (const plan of args.plans) {
-      const masterSshKeyId = masterKeyFor(plan.provider);
-      const node = new HostingNode(plan.hostname, {
-        plan,
-        zoneId: args.zoneId,
-        ...(masterSshKeyId ? { masterSshKeyId } : {}),
-        playbookDigest: args.playbookDigest,
-        sshWaitSeconds: args.sshWaitSeconds,
-        ...(args.registration ? { registration: args.registration } : {}),
-      }, { parent: this, protect: plan.protect });
-      this.nodes[plan.hostname] = {
-        fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
-      };
+  /** Declares the fleet and its nodes. In a preview, nodes are declared in batches
+   *  that each wait for the engine: registration is immediate there, and pacing keeps
+   *  a thousand-node preview's memory bounded. A deployment declares all at once,
+   *  because there a registration waits for the resource to be created. */
+  static async declare(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions): Promise<Fleet> {
+    const fleet = new Fleet(name, args, opts);
+    const batch = pulumi.runtime.isDryRun() ? PREVIEW_BATCH : args.plans.length;
+    for (let start = 0; start < args.plans.length; start += batch) {
+      const declared = args.plans.slice(start, start + batch).map((plan) => fleet.declareNode(plan, args));
+      if (batch < args.plans.length) await Promise.all(declared.map((node) => node.registered));
     }
+    fleet.registerOutputs({ nodes: fleet.nodes, totalMonthlyCostEur: fleet.totalMonthlyCostEur });
+    return fleet;
+  }
+
+  private constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("node-fleet:index:Fleet", name, {}, opts);
     this.totalMonthlyCostEur = sumEur(args.plans.map((p) => p.monthlyCostEur));
-    this.registerOutputs({ nodes: this.nodes, totalMonthlyCostEur: this.totalMonthlyCostEur });
+  }
+
+  private declareNode(plan: NodePlan, args: FleetArgs): HostingNode {
+    const masterSshKeyId = this.masterKeyFor(plan.provider, args);
+    const node = new HostingNode(plan.hostname, {
+      plan,
+      zoneId: args.zoneId,
+      ...(masterSshKeyId ? { masterSshKeyId } : {}),
+      playbookDigest: args.playbookDigest,
+      sshWaitSeconds: args.sshWaitSeconds,
+      ...(args.registration ? { registration: args.registration } : {}),
+    }, { parent: this, protect: plan.protect });
+    this.nodes[plan.hostname] = {
+      fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
+    };
+    return node;
+  }
+
+  /** One master key per provider, declared when the first node there needs it. */
+  private masterKeyFor(provider: string, args: FleetArgs): pulumi.Output<string> | undefined {
+    if (!args.masterSshPublicKey) return undefined;
+    if (!this.masterKeyIds.has(provider)) {
+      this.masterKeyIds.set(provider, cloudProvider(provider).declareMasterKey(
+        `node-fleet-${args.environment}-master`, args.masterSshPublicKey,
+        { env: args.environment, "managed-by": "node-fleet" }, this));
+    }
+    return this.masterKeyIds.get(provider);
   }
 }

@@ -44,6 +44,8 @@ export class HostingNode extends pulumi.ComponentResource {
   public readonly serverId: pulumi.Output<string>;
   public readonly size: pulumi.Output<string>;
   public readonly monthlyCostEur: pulumi.Output<number>;
+  /** Settles once every child resource is registered with the engine. */
+  public readonly registered: Promise<void>;
 
   constructor(name: string, args: HostingNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("node-fleet:index:HostingNode", name, {}, opts);
@@ -75,9 +77,10 @@ export class HostingNode extends pulumi.ComponentResource {
       comment: `node-fleet ${plan.hostname}`,
     }, child));
 
-    const panelPassword = pulumi.secret(new random.RandomPassword(`${name}-panel-password`, {
+    const password = new random.RandomPassword(`${name}-panel-password`, {
       length: 32, special: false, keepers: { rebuild: String(plan.rebuild) },
-    }, child).result);
+    }, child);
+    const panelPassword = pulumi.secret(password.result);
 
     const provision = new command.local.Command(`${name}-provision`, {
       create: STEP_COMMANDS.provision,
@@ -96,9 +99,10 @@ export class HostingNode extends pulumi.ComponentResource {
       triggers: [server.id, plan.rebuild, args.playbookDigest],
     }, { ...child, ...REPLACEABLE_STEP, dependsOn: [...records, ...server.ready] });
 
+    let registration: command.local.Command | undefined;
     if (args.registration) {
       const reg = args.registration;
-      new command.local.Command(`${name}-register`, {
+      registration = new command.local.Command(`${name}-register`, {
         create: STEP_COMMANDS.register,
         delete: STEP_COMMANDS.deregister,
         environment: {
@@ -127,11 +131,17 @@ export class HostingNode extends pulumi.ComponentResource {
     this.serverId = server.id;
     this.size = pulumi.output(plan.serverType);
     this.monthlyCostEur = pulumi.output(plan.monthlyCostEur);
+    this.registered = allRegistered([adminKey, hostKey, password, ...server.resources, ...records, provision, ...(registration ? [registration] : [])]);
     this.registerOutputs({
       hostname: this.hostname, fqdn: this.fqdn, ipv4: this.ipv4, ipv6: this.ipv6,
       serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur,
     });
   }
+}
+
+/** Resolves when the engine has taken every resource (its URN is known then). */
+function allRegistered(resources: readonly pulumi.Resource[]): Promise<void> {
+  return Promise.all(resources.map((r) => new Promise<void>((done) => r.urn.apply(() => done())))).then(() => undefined);
 }
 
 /** What the platform is told about a node (seed 000 register_in_platform); the panel

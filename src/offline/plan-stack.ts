@@ -1,9 +1,12 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { loadCatalog } from "../catalog/load";
+import { validateFleetFile } from "../fleet/validate";
 import { program } from "../program";
-import { InvalidInputError } from "../source/issues";
+import { hasErrors, InvalidInputError } from "../source/issues";
 import { CONFIG_NAMESPACE, SECRET_KEYS } from "../stack/settings";
 import { readStackFile } from "../stack/stack-file";
+import { quietPromiseTracking } from "./quiet-promises";
 import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
 
 /** A resource as the offline plan shows it. */
@@ -50,15 +53,15 @@ const PROJECT = "node-fleet";
 const PLACEHOLDER_SECRET = "offline-plan-placeholder";
 
 /** Runs the real stack program (src/program.ts) under Pulumi's mock runtime with the
- *  stack's committed config and records everything it declares. Mocks are process-wide:
- *  call this once per process. */
+ *  stack's committed config and records everything it declares. The stack file and
+ *  the fleet are checked first, so bad input fails with positions before any mock
+ *  runs. Mocks are process-wide: call this once per process. */
 export async function planStack(options: PlanOptions): Promise<StackPlan> {
   const { stack: file, issues } = readStackFile(options.projectDir, options.stack);
   if (!file) throw new InvalidInputError(issues);
-  const settings = {
-    ...file.settings,
-    fleetFile: resolve(options.projectDir, options.fleetFile ?? file.settings.fleetFile),
-  };
+  const settings = { ...file.settings, fleetFile: resolve(options.projectDir, options.fleetFile ?? file.settings.fleetFile) };
+  const validation = validateFleetFile(settings.fleetFile, loadCatalog());
+  if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(settings)) {
     if (value !== undefined) config[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
@@ -71,18 +74,36 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
 
   const recorded = await installRecorder(PROJECT, options.stack, () => ({}));
   pulumi.runtime.setAllConfig(config, [SECRET_KEYS.registrationToken]);
-  const outputs = await program();
-  await pulumi.runtime.disconnect();
+  // Pulumi records a stack trace on every internal promise for leak reports; on a large
+  // fleet that is most of the time and memory of a plan. Our errors carry their meaning
+  // in the message, so traces are off while the program runs.
+  quietPromiseTracking();
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let outputs: Awaited<ReturnType<typeof program>>;
+  try {
+    outputs = await program();
+    await pulumi.runtime.disconnect();
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
 
   const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+  const children = new Map<string, RecordedResource[]>();
+  for (const r of recorded) {
+    const siblings = children.get(r.parent);
+    if (siblings) siblings.push(r);
+    else children.set(r.parent, [r]);
+  }
+  const components = new Map(recorded.filter((r) => r.type === "node-fleet:index:HostingNode").map((r) => [r.name, r]));
   const nodes = await Promise.all(Object.entries(outputs.nodes).map(async ([hostname, out]) => {
-    const component = recorded.find((r) => r.type === "node-fleet:index:HostingNode" && r.name === hostname);
+    const component = components.get(hostname);
     return {
       hostname,
       fqdn: await known(out.fqdn),
       monthlyCostEur: await known(out.monthlyCostEur),
       protect: component?.protect ?? false,
-      resources: recorded.filter((r) => component && r.parent === component.urn).map((r) => planned(r, byUrn)),
+      resources: (component ? children.get(component.urn) ?? [] : []).map((r) => planned(r, byUrn)),
     };
   }));
   const fleet = recorded.find((r) => r.type === "node-fleet:index:Fleet");
@@ -90,7 +111,7 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
     stack: options.stack,
     environment: outputs.environment,
     nodes: nodes.sort((a, b) => a.hostname.localeCompare(b.hostname)),
-    fleetResources: recorded.filter((r) => fleet && r.parent === fleet.urn && r.custom).map((r) => planned(r, byUrn)),
+    fleetResources: (fleet ? children.get(fleet.urn) ?? [] : []).filter((r) => r.custom).map((r) => planned(r, byUrn)),
     resourceCount: recorded.filter((r) => r.custom).length,
     totalMonthlyCostEur: outputs.totalMonthlyCostEur ?? 0,
     secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),

@@ -50,13 +50,18 @@ export async function installRecorder(project: string, stack: string, fakeOutput
     call: (args) => args.inputs,
   }, project, stack, true);
 
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): Promise<void> };
+  type Callback = (err: unknown, response?: { getUrn(): string }) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): Promise<void> };
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
+  monitor.registerResource = (req, cb) => register(req, (err, response) => {
+    if (response) record(req, response.getUrn());
+    cb(err, response);
+  });
+  const record = (req: RegisterRequest, urn: string) => {
     recorded.push({
       type: req.getType(),
       name: req.getName(),
-      urn: urnOf(project, stack, req),
+      urn,
       custom: req.getCustom(),
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
@@ -67,17 +72,8 @@ export async function installRecorder(project: string, stack: string, fakeOutput
       hasReplacementTrigger: req.hasReplacementTrigger(),
       inputs: (req.getObject() as { toJavaScript(): Record<string, unknown> }).toJavaScript(),
     });
-    return register(req, cb);
   };
   return recorded;
-}
-
-/** The URN the mock monitor gives a resource (same scheme as MockMonitor.newUrn). */
-function urnOf(project: string, stack: string, req: RegisterRequest): string {
-  const parent = req.getParent();
-  const parentType = parent ? parent.split("::")[2] : undefined;
-  const qualified = parentType && !parentType.startsWith("pulumi:pulumi:Stack") ? `${parentType}$${req.getType()}` : req.getType();
-  return `urn:pulumi:${stack}::${project}::${qualified}::${req.getName()}`;
 }
 
 /** Pulumi's marker for a secret value inside serialized inputs. */

@@ -54,7 +54,10 @@ export const hetzner: CloudProvider = {
     const serverId = server.id.apply(Number);
     const rdns4 = new hcloud.Rdns(`${name}-rdns-v4`, { serverId, ipAddress: server.ipv4Address, dnsPtr: plan.fqdn }, { parent });
     const rdns6 = new hcloud.Rdns(`${name}-rdns-v6`, { serverId, ipAddress: server.ipv6Address, dnsPtr: plan.fqdn }, { parent });
-    return { id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, ready: [rdns4, rdns6] };
+    return {
+      id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, ready: [rdns4, rdns6],
+      resources: [sshKey, firewall, server, rdns4, rdns6],
+    };
   },
 
   declareMasterKey(name, publicKey, labels, parent) {

@@ -19,6 +19,8 @@ export interface DeclaredServer {
   readonly ipv6: pulumi.Output<string>;
   /** Resources that must exist before the server is provisioned (e.g. reverse DNS). */
   readonly ready: readonly pulumi.Resource[];
+  /** Every resource declared for the server. */
+  readonly resources: readonly pulumi.Resource[];
 }
 
 /** A cloud provider (seed 000 "Provider Abstraction"): declares a node's server and
