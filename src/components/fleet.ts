@@ -27,7 +27,7 @@ export interface NodeOutputs {
 }
 
 /** Nodes declared before a preview waits for the engine to take them. */
-export const PREVIEW_BATCH = 50;
+export const PREVIEW_BATCH = 25;
 
 /** All nodes of one stack. Each node is named by its hostname (never an index), so
  *  removing one node never renames another. Build it with `Fleet.declare`. */

@@ -4,9 +4,9 @@ import { loadCatalog } from "../catalog/load";
 import { validateFleetFile } from "../fleet/validate";
 import { program } from "../program";
 import { hasErrors, InvalidInputError } from "../source/issues";
-import { CONFIG_NAMESPACE, SECRET_KEYS } from "../stack/settings";
+import { CONFIG_NAMESPACE, SECRET_KEYS, type StackSettings } from "../stack/settings";
 import { readStackFile } from "../stack/stack-file";
-import { quietPromiseTracking } from "./quiet-promises";
+import { lightenRuntimeForPlan } from "./plan-runtime";
 import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
 
 /** A resource as the offline plan shows it. */
@@ -62,22 +62,16 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
   const settings = { ...file.settings, fleetFile: resolve(options.projectDir, options.fleetFile ?? file.settings.fleetFile) };
   const validation = validateFleetFile(settings.fleetFile, loadCatalog());
   if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if (value !== undefined) config[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  }
   const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
-  if (settings.features.autoRegistration) {
-    needed.push(SECRET_KEYS.registrationToken);
-    config[SECRET_KEYS.registrationToken] = PLACEHOLDER_SECRET;
-  }
+  if (settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
+  const config = stackConfigMap(settings, settings.features.autoRegistration ? { registrationToken: PLACEHOLDER_SECRET } : {});
 
   const recorded = await installRecorder(PROJECT, options.stack, () => ({}));
-  pulumi.runtime.setAllConfig(config, [SECRET_KEYS.registrationToken]);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   // Pulumi records a stack trace on every internal promise for leak reports; on a large
   // fleet that is most of the time and memory of a plan. Our errors carry their meaning
   // in the message, so traces are off while the program runs.
-  quietPromiseTracking();
+  lightenRuntimeForPlan();
   const traceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let outputs: Awaited<ReturnType<typeof program>>;
@@ -116,6 +110,19 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
     totalMonthlyCostEur: outputs.totalMonthlyCostEur ?? 0,
     secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),
   };
+}
+
+/** Stack settings as the Pulumi engine hands config to a program: one text value per
+ *  namespaced key (structured values as JSON), plus secrets and which keys are secret. */
+export function stackConfigMap(settings: StackSettings, secrets: { registrationToken?: string }): {
+  values: Record<string, string>; secretKeys: string[];
+} {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined) values[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  if (secrets.registrationToken !== undefined) values[SECRET_KEYS.registrationToken] = secrets.registrationToken;
+  return { values, secretKeys: [SECRET_KEYS.registrationToken] };
 }
 
 function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): PlannedResource {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES } from "../helpers";
@@ -52,7 +52,6 @@ describe("fleet validate", () => {
 
 describe("bin/fleet", () => {
   it("runs the built CLI as a process with the same exit codes", () => {
-    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT });
     const ok = spawnSync(join(ROOT, "bin/fleet"), ["validate"], { cwd: ROOT, encoding: "utf8" });
     expect([ok.status, ok.stdout.trim()]).toEqual([0, "fleet.yaml: 5 nodes valid (prd 3, stg 1, dev 1)"]);
     const bad = spawnSync(join(ROOT, "bin/fleet"), ["validate", fixture("number-zero.yaml")], { cwd: ROOT, encoding: "utf8" });

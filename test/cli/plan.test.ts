@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bundledCatalog } from "../helpers";
+
+const ROOT = join(__dirname, "../..");
+
+/** `fleet plan` as a user runs it: the built CLI, in its own process. */
+function plan(args: string[], fleetText?: string) {
+  const dir = mkdtempSync(join(tmpdir(), "plan-"));
+  for (const stack of ["prd", "stg", "dev"]) cpSync(join(ROOT, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
+  writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22, image: debian-12 }
+nodes:
+  prd-sha-het-de-fsn1-001: { size: cpx42 }
+  prd-sha-het-fi-hel1-007: {}
+  prd-sha-het-us-hil1-001: { size: ccx13 }
+  stg-sha-het-de-nbg1-001: { size: cx33 }
+`);
+  const run = spawnSync(join(ROOT, "bin/fleet"), ["plan", "--project", dir, ...args], { encoding: "utf8" });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("fleet plan --json", () => {
+  const run = plan(["--stack", "prd", "--json"]);
+  const doc = JSON.parse(run.stdout);
+
+  it("exits 0 and lists only the stack's nodes", () => {
+    expect(run.code).toBe(0);
+    expect(doc.stack).toBe("prd");
+    expect(doc.nodes.map((n: { hostname: string }) => n.hostname)).toEqual(["prd-sha-het-de-fsn1-001", "prd-sha-het-fi-hel1-007", "prd-sha-het-us-hil1-001"]);
+  });
+
+  it("gives each node its FQDN and the catalog's monthly cost, and the total", () => {
+    const price = (size: string) => bundledCatalog().size("het", size)!.monthlyEur;
+    expect(doc.nodes.map((n: { fqdn: string; monthlyCostEur: number }) => [n.fqdn, n.monthlyCostEur])).toEqual([
+      ["prd-sha-het-de-fsn1-001.infra.example.com", price("cpx42")],
+      ["prd-sha-het-fi-hel1-007.infra.example.com", price("cpx22")],
+      ["prd-sha-het-us-hil1-001.infra.example.com", price("ccx13")],
+    ]);
+    expect(doc.totalMonthlyCostEur).toBe(Math.round((price("cpx42") + price("cpx22") + price("ccx13")) * 100) / 100);
+  });
+
+  it("lists every resource by type token and name", () => {
+    const resources = doc.nodes[2].resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
+    expect(resources).toHaveLength(12);
+    expect(resources).toContain("hcloud:index/server:Server prd-sha-het-us-hil1-001-server");
+    expect(resources).toContain("command:local:Command prd-sha-het-us-hil1-001-register");
+    expect(doc.resourceCount).toBe(36);
+  });
+
+  it("shows key inputs but never a secret's value", () => {
+    const server = doc.nodes[2].resources.find((r: { type: string }) => r.type === "hcloud:index/server:Server");
+    expect(server.inputs).toEqual(expect.objectContaining({ serverType: "ccx13", location: "hil", image: "debian-12" }));
+    const register = doc.nodes[2].resources.find((r: { name: string }) => r.name.endsWith("-register"));
+    expect(register.inputs.environment.REGISTRATION_TOKEN).toBe("[secret]");
+    expect(run.stdout).not.toContain("offline-plan-placeholder");
+  });
+
+  it("lists the secrets a real pulumi up still needs", () => {
+    expect(doc.secretsNeeded).toEqual(["hcloud:token", "cloudflare:apiToken", "node-fleet:registrationToken"]);
+  });
+});
+
+describe("fleet plan", () => {
+  it("prints firewall, DNS and totals as text", () => {
+    const run = plan(["--stack", "stg"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, 12 resources, €4\.99\/month$/m);
+    expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
+    expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
+  });
+
+  it("prints a Markdown table for a pull request", () => {
+    const run = plan(["--stack", "prd", "--markdown"]);
+    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 12 |");
+  });
+
+  it("fails with positions and declares nothing when the fleet is invalid", () => {
+    const run = plan(["--stack", "prd"], "nodes:\n  prd-sha-het-us-fsn1-001: { size: cpx22 }\n");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/fleet\.yaml:2:15: error: country "us" does not match region fsn1/);
+    expect(run.stdout).toBe("");
+  });
+});

@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
+import { byName, FLEET, runStack } from "./harness";
+
+const NODE = "prd-sha-het-de-fsn1-001";
+let resources: RecordedResource[];
+const r = (suffix: string) => byName(resources, `${NODE}${suffix}`);
+const urnOf = (suffix: string) => r(suffix).urn;
+
+beforeAll(async () => {
+  ({ resources } = await runStack("prd", FLEET));
+});
+
+describe("HostingNode resources", () => {
+  it("declares each role once per node, as children of the node", () => {
+    const node = resources.find((x) => x.type === "node-fleet:index:HostingNode" && x.name === NODE)!;
+    const children = resources.filter((x) => x.parent === node.urn).map((x) => `${x.type} ${x.name.slice(NODE.length)}`);
+    expect(children.sort()).toEqual([
+      "cloudflare:index/dnsRecord:DnsRecord -a", "cloudflare:index/dnsRecord:DnsRecord -aaaa",
+      "command:local:Command -provision", "command:local:Command -register",
+      "hcloud:index/firewall:Firewall -fw", "hcloud:index/rdns:Rdns -rdns-v4", "hcloud:index/rdns:Rdns -rdns-v6",
+      "hcloud:index/server:Server -server", "hcloud:index/sshKey:SshKey -ssh-key",
+      "random:index/randomPassword:RandomPassword -panel-password",
+      "tls:index/privateKey:PrivateKey -admin-key", "tls:index/privateKey:PrivateKey -host-key",
+    ]);
+  });
+
+  it("creates ED25519 admin and host keys whose private parts are secret outputs", () => {
+    for (const key of ["-admin-key", "-host-key"]) {
+      expect(r(key).inputs).toEqual({ algorithm: "ED25519" });
+      expect(r(key).additionalSecretOutputs).toContain("privateKeyOpenssh");
+    }
+  });
+
+  it("registers the admin key with Hetzner under the hostname, without the trailing newline", () => {
+    expect(r("-ssh-key").inputs).toEqual(expect.objectContaining({ name: NODE, publicKey: `ssh-ed25519 AAAA-${NODE}-admin-key` }));
+  });
+
+  it("declares the server with type, image, location, labels and protection", () => {
+    expect(r("-server").inputs).toEqual(expect.objectContaining({
+      name: NODE, serverType: "cpx32", image: "ubuntu-24.04", location: "fsn1", keepDisk: true,
+      deleteProtection: true, rebuildProtection: true, backups: false,
+      labels: { env: "prd", type: "sha", provider: "het", region: "fsn1", node: NODE, panel: "virtualmin", "managed-by": "node-fleet" },
+      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+    }));
+  });
+
+  it("passes hcloud ids as numbers and attaches the node's key and firewall", () => {
+    const server = r("-server").inputs;
+    expect(server.firewallIds).toEqual([expect.any(Number)]);
+    expect(server.sshKeys).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(r("-server").dependencies).toEqual(expect.arrayContaining([urnOf("-fw"), urnOf("-ssh-key")]));
+  });
+
+  it("replaces the server only through the rebuild counter, never for user data or keys", () => {
+    expect(r("-server").hasReplacementTrigger).toBe(true);
+    expect(r("-server").ignoreChanges).toEqual(["userData", "sshKeys"]);
+    expect(r("-server").deleteBeforeReplace).toBe(true);
+  });
+
+  it("keeps the cloud-init user data secret, since it carries the host private key", () => {
+    expect(isSecretValue(r("-server").inputs.userData)).toBe(true);
+  });
+
+  it("opens port 10000 only to the stack's panel sources", () => {
+    const rules = r("-fw").inputs.rules as { port?: string; protocol: string; sourceIps: string[] }[];
+    expect(rules).toHaveLength(14);
+    expect(rules.find((x) => x.port === "10000")!.sourceIps).toEqual(["203.0.113.10/32", "2001:db8:10::/48"]);
+    expect(rules.find((x) => x.port === "22")!.sourceIps).toEqual(["203.0.113.10/32", "2001:db8:10::/48"]);
+  });
+
+  it("points reverse DNS for both addresses at the FQDN", () => {
+    const fqdn = `${NODE}.infra.example.com`;
+    expect(r("-rdns-v4").inputs).toEqual({ serverId: expect.any(Number), ipAddress: expect.stringMatching(/^192\.0\.2\./), dnsPtr: fqdn });
+    expect(r("-rdns-v6").inputs).toEqual({ serverId: expect.any(Number), ipAddress: expect.stringMatching(/^2001:db8::/), dnsPtr: fqdn });
+  });
+
+  it("creates unproxied A and AAAA records for the FQDN with the server's addresses", () => {
+    expect(r("-a").inputs).toEqual(expect.objectContaining({
+      zoneId: "023e105f4ecef8ad9ca31a8372d0c353", name: `${NODE}.infra.example.com`, type: "A",
+      content: expect.stringMatching(/^192\.0\.2\./), ttl: 300, proxied: false,
+    }));
+    expect(r("-aaaa").inputs).toEqual(expect.objectContaining({ type: "AAAA", content: expect.stringMatching(/^2001:db8::/), proxied: false }));
+  });
+});
+
+describe("HostingNode steps", () => {
+  it("provisions only after DNS and reverse DNS exist", () => {
+    expect(r("-provision").dependencies).toEqual(expect.arrayContaining([urnOf("-a"), urnOf("-aaaa"), urnOf("-rdns-v4"), urnOf("-rdns-v6")]));
+  });
+
+  it("registers only after provisioning succeeded", () => {
+    expect(r("-register").dependencies).toContain(urnOf("-provision"));
+  });
+
+  it("runs provisioning with no value in its command text and the key on stdin", () => {
+    const inputs = r("-provision").inputs;
+    expect(inputs.create).toBe("ansible/bin/provision");
+    expect(isSecretValue(inputs.stdin)).toBe(true);
+    expect(inputs.environment).toEqual(expect.objectContaining({
+      NODE_HOSTNAME: NODE, NODE_HOST: expect.stringMatching(/^192\.0\.2\./), NODE_USER: "root", NODE_PORT: "22",
+      NODE_HOST_KEY: `ssh-ed25519 AAAA-${NODE}-host-key`,
+    }));
+    expect(isSecretValue((inputs.environment as Record<string, unknown>).NODE_PANEL_PASSWORD)).toBe(true);
+  });
+
+  it("re-runs provisioning when the server, the rebuild generation or the playbooks change", () => {
+    expect(r("-provision").inputs.triggers).toEqual([expect.stringMatching(/^\d+$/), 0, expect.stringMatching(/^[0-9a-f]{64}$/)]);
+  });
+
+  it("registers with an idempotent PUT and deregisters on delete, replacing delete-first", () => {
+    expect(r("-register").inputs).toEqual(expect.objectContaining({ create: "node bin/register put", delete: "node bin/register delete" }));
+    expect(r("-register").deleteBeforeReplace).toBe(true);
+  });
+
+  it("keeps the registration token and the panel password secret", () => {
+    const env = r("-register").inputs.environment as Record<string, unknown>;
+    expect(isSecretValue(env.REGISTRATION_TOKEN)).toBe(true);
+    expect(isSecretValue(env.PANEL_API_PASSWORD)).toBe(true);
+    expect(JSON.stringify(r("-register").inputs.create)).not.toContain("token");
+  });
+});
+
+describe("protection", () => {
+  it("protects a prd node and the resources under it", () => {
+    for (const suffix of ["-server", "-fw", "-admin-key", "-a"]) expect(r(suffix).protect).toBe(true);
+  });
+
+  it("leaves the steps unprotected so their triggers can replace them", () => {
+    expect(r("-provision").protect).toBe(false);
+    expect(r("-register").protect).toBe(false);
+  });
+
+  it("honours a node that turns protection off", () => {
+    expect(byName(resources, "prd-sha-het-us-ash1-001-server").protect).toBe(false);
+    expect(byName(resources, "prd-sha-het-us-ash1-001-server").inputs.deleteProtection).toBe(false);
+  });
+});
+
+describe("the prd stack", () => {
+  it("declares only prd nodes", () => {
+    const nodes = resources.filter((x) => x.type === "node-fleet:index:HostingNode").map((x) => x.name);
+    expect(nodes).toEqual(["prd-sha-het-de-fsn1-001", "prd-sha-het-us-ash1-001"]);
+  });
+});
