@@ -22,7 +22,8 @@ export function cloudInit(input: CloudInitInput): string {
     ssh_pwauth: false,
     disable_root: false,
     ssh_deletekeys: true,
-    ssh_genkeytypes: [],
+    // Only missing types are generated, and ssh_keys has just written the ed25519 one.
+    ssh_genkeytypes: ["ed25519"],
     ssh_keys: {
       ed25519_private: ensureNewline(input.hostPrivateKey),
       ed25519_public: input.hostPublicKey.trim(),

@@ -22,7 +22,7 @@ describe("cloudInit", () => {
   it("installs only the pinned ED25519 host key", () => {
     const config = parse(text);
     expect(config.ssh_deletekeys).toBe(true);
-    expect(config.ssh_genkeytypes).toEqual([]);
+    expect(config.ssh_genkeytypes).toEqual(["ed25519"]);
     expect(config.ssh_keys).toEqual({
       ed25519_private: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n",
       ed25519_public: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9k",

@@ -1,0 +1,115 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cloudInit } from "../../src/components/cloud-init";
+
+/** A disposable Debian 12 host: a systemd-nspawn container booted in a network
+ *  namespace of its own, reachable at `address`, configured by the stack's real
+ *  cloud-init user data (NoCloud), with root's key installed as Hetzner would. */
+export interface TestHost {
+  readonly address: string;
+  readonly hostname: string;
+  readonly fqdn: string;
+  /** The pinned host public key ("ssh-ed25519 AAAA…"). */
+  readonly hostPublicKey: string;
+  readonly adminPrivateKey: string;
+  /** Runs a command on the host as root over SSH, verifying the pinned key. */
+  ssh(command: string): { code: number | null; stdout: string; stderr: string };
+  stop(): Promise<void>;
+}
+
+const CACHE = process.env.NODE_FLEET_TEST_CACHE ?? "/var/cache/node-fleet";
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+/** Builds the cached image if needed, then boots a fresh copy of it. */
+export async function startTestHost(hostname: string, fqdn: string): Promise<TestHost> {
+  for (const tool of ["debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook"]) {
+    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
+      throw new Error(`${tool} is missing: run .ci/run once, or apt-get install debootstrap systemd-container iproute2 nftables openssh-client ansible`);
+    }
+  }
+  if (process.getuid?.() !== 0) throw new Error("the real-host test needs root (network namespaces and systemd-nspawn)");
+  const image = sh(join(__dirname, "make-rootfs.sh"), [CACHE]).split("\n").pop()!;
+
+  const id = process.pid % 100_000;
+  const subnet = 10 + (process.pid % 200);
+  const names = { ns: `nf-test-${id}`, host: `nf${id}h`, peer: `nf${id}c`, table: `nodefleet_test_${id}` };
+  const hostSide = `10.213.${subnet}.1`;
+  const address = `10.213.${subnet}.2`;
+  const work = mkdtempSync("/var/tmp/node-fleet-test-host-");
+  const root = join(work, "root");
+  const undo: (() => void)[] = [() => rmSync(work, { recursive: true, force: true })];
+  const quietly = (cmd: string, args: string[]) => () => { spawnSync(cmd, args, { stdio: "ignore" }); };
+  let nspawn: ChildProcess | undefined;
+
+  const stop = async () => {
+    if (nspawn?.pid && nspawn.exitCode === null) {
+      const exited = new Promise<void>((done) => nspawn!.once("exit", () => done()));
+      nspawn.kill("SIGTERM");
+      const timer = setTimeout(() => nspawn?.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const step of undo.reverse()) step();
+  };
+
+  try {
+    execFileSync("cp", ["-a", "--reflink=auto", image, root]);
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "host", "-f", join(work, "host_key")]);
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "admin", "-f", join(work, "admin_key")]);
+    const hostPublicKey = readFileSync(join(work, "host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+    const seed = join(root, "var/lib/cloud/seed/nocloud");
+    mkdirSync(seed, { recursive: true });
+    writeFileSync(join(seed, "user-data"), cloudInit({
+      hostname, fqdn, hostPrivateKey: readFileSync(join(work, "host_key"), "utf8"), hostPublicKey,
+    }));
+    writeFileSync(join(seed, "meta-data"), `instance-id: node-fleet-test-${id}\nlocal-hostname: ${hostname}\n`);
+    mkdirSync(join(root, "root/.ssh"), { recursive: true, mode: 0o700 });
+    copyFileSync(join(work, "admin_key.pub"), join(root, "root/.ssh/authorized_keys"));
+    chmodSync(join(root, "root/.ssh/authorized_keys"), 0o600);
+    copyFileSync("/etc/resolv.conf", join(root, "etc/resolv.conf"));
+    writeFileSync(join(work, "known_hosts"), `${address} ${hostPublicKey}\n`);
+
+    execFileSync("ip", ["netns", "add", names.ns]);
+    undo.push(quietly("ip", ["netns", "del", names.ns]));
+    execFileSync("ip", ["link", "add", names.host, "type", "veth", "peer", "name", names.peer]);
+    undo.push(quietly("ip", ["link", "del", names.host]));
+    execFileSync("ip", ["link", "set", names.peer, "netns", names.ns]);
+    execFileSync("ip", ["addr", "add", `${hostSide}/24`, "dev", names.host]);
+    execFileSync("ip", ["link", "set", names.host, "up"]);
+    for (const args of [["addr", "add", `${address}/24`, "dev", names.peer], ["link", "set", names.peer, "up"],
+      ["link", "set", "lo", "up"], ["route", "add", "default", "via", hostSide]]) {
+      execFileSync("ip", ["-n", names.ns, ...args]);
+    }
+    // NAT, so the host can reach Debian's mirror through this machine.
+    const forward = sh("sysctl", ["-n", "net.ipv4.ip_forward"]);
+    execFileSync("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"]);
+    undo.push(quietly("sysctl", ["-q", "-w", `net.ipv4.ip_forward=${forward}`]));
+    execFileSync("nft", ["add", "table", "ip", names.table]);
+    undo.push(quietly("nft", ["delete", "table", "ip", names.table]));
+    execFileSync("nft", ["add", "chain", "ip", names.table, "post", "{ type nat hook postrouting priority srcnat; }"]);
+    execFileSync("nft", ["add", "rule", "ip", names.table, "post", "ip", "saddr", `10.213.${subnet}.0/24`, "masquerade"]);
+
+    nspawn = spawn("systemd-nspawn", ["-b", "--register=no", "--keep-unit", "--capability=CAP_NET_ADMIN",
+      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", "ignore", "ignore"] });
+
+    const adminPrivateKey = readFileSync(join(work, "admin_key"), "utf8");
+    const ssh = (command: string) => {
+      const run = spawnSync("ssh", ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${join(work, "known_hosts")}`,
+        "-o", "ConnectTimeout=3", "-o", "LogLevel=ERROR", "-i", join(work, "admin_key"), `root@${address}`, command], { encoding: "utf8" });
+      return { code: run.status, stdout: run.stdout.trim(), stderr: run.stderr.trim() };
+    };
+    const deadline = Date.now() + 90_000;
+    // Ready when SSH answers with the pinned key, as on Hetzner; a container may never
+    // reach "running" (some units need kernel features it does not get).
+    while (ssh("true").code !== 0) {
+      if (nspawn.exitCode !== null) throw new Error(`the test host stopped while booting (exit ${nspawn.exitCode})`);
+      if (Date.now() > deadline) throw new Error("the test host did not answer SSH with its pinned key within 90 s");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return { address, hostname, fqdn, hostPublicKey, adminPrivateKey, ssh, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
