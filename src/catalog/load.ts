@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { z } from "zod";
+import { displayPath } from "../source/display-path";
 import { hasErrors, InvalidInputError, issueAt, type Issue } from "../source/issues";
 import { parseYamlSource, type YamlSource } from "../source/yaml-source";
 import { zodIssuesToIssues } from "../source/zod-issues";
@@ -72,9 +73,4 @@ export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Catalog {
   return catalog;
 }
 
-/** Paths in messages are relative to the working directory when that is shorter. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") ? rel : path;
-}
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { displayPath } from "../catalog/load";
+import { displayPath } from "../source/display-path";
 import { hasErrors, issueAt, type Issue, type SourcePos } from "../source/issues";
 import { keysOf, parseYamlSource, posOfPath, type YamlPath, type YamlSource } from "../source/yaml-source";
 import { zodIssuesToIssues } from "../source/zod-issues";

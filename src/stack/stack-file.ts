@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { displayPath } from "../catalog/load";
+import { displayPath } from "../source/display-path";
 import { hasErrors, issueAt, type Issue } from "../source/issues";
 import { parseYamlSource, posOfPath } from "../source/yaml-source";
 import { didYouMean } from "../source/suggest";
