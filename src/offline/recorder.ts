@@ -77,7 +77,7 @@ export async function installRecorder(project: string, stack: string, fakeOutput
 }
 
 /** Pulumi's marker for a secret value inside serialized inputs. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Whether a serialized input value is marked secret. */

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET_SIG } from "../../src/offline/recorder";
+import { isSecretValue } from "../../src/offline/recorder";
 import { byName, FLEET, runStack } from "../components/harness";
 
 const ROOT = join(__dirname, "../..");
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { resources } = await runStack("prd", FLEET);
   const inputs = byName(resources, `${NODE}-register`).inputs as { create: string; delete: string; environment: Record<string, unknown> };
   const env = Object.fromEntries(Object.entries(inputs.environment).map(([k, v]) =>
-    [k, String(v !== null && typeof v === "object" && Object.values(v).includes(SECRET_SIG) ? (v as { value: unknown }).value : v)]));
+    [k, String(isSecretValue(v) ? (v as { value: unknown }).value : v)]));
   command = { create: inputs.create, delete: inputs.delete, env };
   server = createServer((req: IncomingMessage, res) => {
     let body = "";

@@ -1,4 +1,5 @@
 import type { Catalog } from "../../catalog/catalog";
+import { ENVIRONMENTS } from "../../fleet/naming";
 import { validateFleetFile } from "../../fleet/validate";
 import { hasErrors } from "../../source/issues";
 import { EXIT, printIssues, type Io } from "../format";
@@ -21,7 +22,7 @@ export function validateCommand(io: Io, catalog: Catalog, opts: ValidateOptions)
       io.err(`${opts.file}: invalid (${counts})`);
     } else {
       const nodes = fleet?.nodes ?? [];
-      const perEnv = ["prd", "stg", "dev"].map((env) => `${env} ${nodes.filter((n) => n.hostname.startsWith(`${env}-`)).length}`);
+      const perEnv = ENVIRONMENTS.map(({ code }) => `${code} ${nodes.filter((n) => n.hostname.startsWith(`${code}-`)).length}`);
       io.out(`${opts.file}: ${nodes.length} node${nodes.length === 1 ? "" : "s"} valid (${perEnv.join(", ")})${counts ? `, ${counts}` : ""}`);
     }
   }
