@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { displayPath } from "../source/display-path";
-import { hasErrors, InvalidInputError, issueAt, type Issue } from "../source/issues";
-import { parseYamlSource, type YamlSource } from "../source/yaml-source";
+import { hasErrors, InvalidInputError, type Issue } from "../source/issues";
+import { readTextFile } from "../source/text-file";
+import { dataOf, parseYamlSource, type YamlSource } from "../source/yaml-source";
 import { zodIssuesToIssues } from "../source/zod-issues";
 import { Catalog } from "./catalog";
 import { catalogCrossChecks } from "./cross-checks";
@@ -30,17 +30,15 @@ export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): { catalog?: Cata
   const issues: Issue[] = [];
   const read = <S extends z.ZodType>(name: string, schema: S): Parsed<z.infer<S>> | undefined => {
     const file = displayPath(join(dir, name));
-    let text: string;
-    try {
-      text = readFileSync(join(dir, name), "utf8");
-    } catch (err) {
-      issues.push(issueAt({ file, line: 1, col: 1 }, "catalog-file", `cannot read catalog file: ${(err as Error).message}`));
+    const read = readTextFile(join(dir, name), file, "catalog");
+    if ("issue" in read) {
+      issues.push(read.issue);
       return undefined;
     }
-    const { source, issues: syntax } = parseYamlSource(file, text);
+    const { source, issues: syntax } = parseYamlSource(file, read.text);
     issues.push(...syntax);
     if (hasErrors(syntax)) return undefined;
-    const result = schema.safeParse(source.doc.toJS(), { reportInput: true });
+    const result = schema.safeParse(dataOf(source), { reportInput: true });
     if (!result.success) {
       issues.push(...zodIssuesToIssues(source, schema, result.error, "catalog-schema"));
       return undefined;

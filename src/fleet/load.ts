@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { displayPath } from "../source/display-path";
-import { hasErrors, issueAt, type Issue, type SourcePos } from "../source/issues";
-import { keysOf, parseYamlSource, posOfPath, type YamlPath, type YamlSource } from "../source/yaml-source";
+import { hasErrors, type Issue, type SourcePos } from "../source/issues";
+import { readTextFile } from "../source/text-file";
+import { dataOf, keysOf, parseYamlSource, posOfPath, type YamlPath, type YamlSource } from "../source/yaml-source";
 import { zodIssuesToIssues } from "../source/zod-issues";
 import { parseHostname, type NameProblem, type ParsedName } from "./naming";
 import { DefaultsSchema, FleetFileSchema, NodeFieldsSchema, NodeSpecSchema, type NodeFields, type NodeSpec } from "./schema";
@@ -28,21 +28,13 @@ export interface LoadedFleet {
   readonly file: string;
   readonly source: YamlSource;
   readonly nodes: readonly FleetNode[];
-  /** Keys of `nodes:` in file order, repeats included (for the duplicate rule). */
-  readonly keys: readonly { key: string; pos: SourcePos }[];
 }
 
-/** Reads fleet.yaml from disk (see parseFleet). */
+/** Reads fleet.yaml from disk as strict UTF-8 (see parseFleet). */
 export function loadFleet(path: string): { fleet?: LoadedFleet; issues: Issue[] } {
   const file = displayPath(path);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
-    return { issues: [issueAt({ file, line: 1, col: 1 }, "fleet-file", `cannot read fleet file: ${reason}`)] };
-  }
-  return parseFleet(file, text);
+  const read = readTextFile(path, file, "fleet");
+  return "issue" in read ? { issues: [read.issue] } : parseFleet(file, read.text);
 }
 
 /** Parses fleet text: YAML syntax, the top-level shape, `defaults:` and each node body.
@@ -50,8 +42,9 @@ export function loadFleet(path: string): { fleet?: LoadedFleet; issues: Issue[] 
  *  the nodes that are well-formed and every problem is reported at once. */
 export function parseFleet(file: string, text: string): { fleet?: LoadedFleet; issues: Issue[] } {
   const { source, issues } = parseYamlSource(file, text);
-  if (hasErrors(issues)) return { issues };
-  const data: unknown = source.doc.toJS() ?? {};
+  // A duplicate key is an error, but the rest of the file can still be checked.
+  if (hasErrors(issues.filter((i) => i.code !== "duplicate-key"))) return { issues };
+  const data: unknown = dataOf(source) ?? {};
   const strict = FleetFileSchema.safeParse(data, { reportInput: true });
   if (!strict.success) issues.push(...zodIssuesToIssues(source, FleetFileSchema, strict.error, "fleet-schema"));
   // An unknown top-level key is reported above but must not hide the nodes' own problems.
@@ -66,8 +59,7 @@ export function parseFleet(file: string, text: string): { fleet?: LoadedFleet; i
       { at: ["defaults"], label: (path) => `${path.join(".")} in defaults` }));
   }
 
-  const allKeys = keysOf(source, ["nodes"]);
-  const lastKey = new Map(allKeys.map((k) => [k.key, k]));
+  const lastKey = new Map(keysOf(source, ["nodes"]).map((k) => [k.key, k]));
   const nodes = Object.entries(top.data.nodes).map(([hostname, body]) => {
     const parsedBody = NodeFieldsSchema.safeParse(body ?? {}, { reportInput: true });
     if (!parsedBody.success) {
@@ -78,8 +70,7 @@ export function parseFleet(file: string, text: string): { fleet?: LoadedFleet; i
     const keyPos = keyEntry?.pos ?? posOfPath(source, ["nodes", hostname], "key");
     return makeNode(source, hostname, keyPos, keyEntry?.textPos ?? keyPos, defaults, parsedBody.success ? parsedBody.data : undefined);
   });
-  const keys = allKeys.map(({ key, pos }) => ({ key, pos }));
-  return { fleet: { file, source, nodes, keys }, issues };
+  return { fleet: { file, source, nodes }, issues };
 }
 
 function makeNode(

@@ -10,8 +10,9 @@ export interface NameRequest {
   readonly region: string;
 }
 
-/** The next hostname, or why the request cannot be named. */
-export type NameResult = { hostname: string; region: Region; number: number } | { error: string };
+/** The next hostname, or why the request cannot be named: a request the catalog does
+ *  not know, or (`full`) a region whose numbers are used up. */
+export type NameResult = { hostname: string; region: Region; number: number } | { error: string; full?: true };
 
 /** Next free hostname for env/type/provider/region: one past the highest number in use
  *  there. Gaps are not refilled (seed 000 takes the last number + 1): a removed node's
@@ -42,7 +43,7 @@ export function nextHostname(existing: Iterable<string>, request: NameRequest, c
     }
   }
   if (highest >= 999) {
-    return { error: `no number left for ${env}-${type}-${provider}-${region.country}-${region.code}: 999 is in use` };
+    return { error: `no number left for ${env}-${type}-${provider}-${region.country}-${region.code}: 999 is in use`, full: true };
   }
   const number = highest + 1;
   return { hostname: formatHostname({ env, type, provider, country: region.country, region: region.code, number }), region, number };

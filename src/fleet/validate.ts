@@ -10,10 +10,11 @@ import { numberInRange } from "./rules/number-in-range";
 import { panelSupportsNode } from "./rules/panel-supports-node";
 import { providerProvisions } from "./rules/provider-provisions";
 import { regionExists } from "./rules/region-exists";
+import { replacesNoCycle } from "./rules/replaces-no-cycle";
+import { replacesOnce } from "./rules/replaces-once";
 import { replacesSameEnvironment } from "./rules/replaces-same-environment";
 import { sizeAvailable } from "./rules/size-available";
 import { typeImplemented } from "./rules/type-implemented";
-import { uniqueHostnames } from "./rules/unique-hostnames";
 
 /** Every node rule, in the order a reader checks a hostname: left to right, then the body. */
 export const NODE_RULES: readonly NodeRule[] = [
@@ -21,7 +22,7 @@ export const NODE_RULES: readonly NodeRule[] = [
   countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid,
 ];
 
-export const FLEET_RULES: readonly FleetRule[] = [uniqueHostnames];
+export const FLEET_RULES: readonly FleetRule[] = [replacesOnce, replacesNoCycle];
 
 /** The outcome of validating a fleet file: the fleet (when it could be read at all)
  *  and every issue, sorted by position. Errors mean nothing may be deployed. */

@@ -2,7 +2,8 @@ import {
   isMap, isPair, isScalar, isSeq, LineCounter, parseDocument,
   type Document, type Node, type Pair,
 } from "yaml";
-import { issueAt, type Issue, type SourcePos } from "./issues";
+import { hasErrors, issueAt, type Issue, type SourcePos } from "./issues";
+import { contentChecks, depthCheck } from "./yaml-checks";
 
 /** A parsed YAML file that remembers where every node came from. */
 export interface YamlSource {
@@ -14,16 +15,44 @@ export interface YamlSource {
 
 export type YamlPath = readonly (string | number)[];
 
-/** Parses YAML text, keeping positions. Duplicate keys are allowed through so that a
- *  rule can name both lines; syntax errors become issues. */
+/** Parses YAML text, keeping positions, and returns every reason not to trust what it
+ *  says: syntax errors, a second document, a `%YAML` version other than 1.2, nesting
+ *  beyond MAX_DEPTH, alias bombs, tags beyond plain data, merge keys and duplicate keys
+ *  (naming both lines). Every file node-fleet reads goes through here. Only duplicate
+ *  keys leave the data usable (the last one wins), so a caller may go on checking. */
 export function parseYamlSource(file: string, text: string): { source: YamlSource; issues: Issue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, version: "1.2" });
   const source: YamlSource = { file, text, doc, lines };
-  const issues = [...doc.errors, ...doc.warnings].map((e) =>
-    issueAt(posAtOffset(source, e.pos[0]), "yaml-syntax", e.message.split("\n")[0] ?? e.message,
+  const at = (offset: number) => posAtOffset(source, offset);
+  const tooDeep = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
+  const issues = [...doc.errors, ...doc.warnings]
+    .filter((e) => e.code !== "RESOURCE_EXHAUSTION" && e.code !== "TAG_RESOLVE_FAILED")
+    .map((e) => issueAt(at(e.pos[0]), "yaml-syntax", syntaxMessage(e.code, e.message),
       doc.errors.includes(e) ? "error" : "warning"));
-  return { source, issues };
+  if (doc.directives.yaml.explicit && doc.directives.yaml.version !== "1.2") {
+    issues.push(issueAt(at(Math.max(0, text.indexOf("%YAML"))), "yaml-version",
+      `%YAML ${doc.directives.yaml.version} is not supported; node-fleet reads YAML 1.2 ` +
+      "(where yes/no are strings and there are no merge keys); remove the directive"));
+  }
+  if (hasErrors(issues)) return { source, issues };
+  const depth = depthCheck(doc, at);
+  if (depth.issue) return { source, issues: [depth.issue] };
+  if (tooDeep) return { source, issues: [issueAt(at(0), "yaml-depth", "the file is too deeply nested to read")] };
+  return { source, issues: [...issues, ...contentChecks(doc, at, depth.values)] };
+}
+
+/** The plain data of a source that parseYamlSource accepted. Aliases were already
+ *  bounded there, so the yaml package's own (much lower) alias limit is lifted. */
+export function dataOf(source: YamlSource): unknown {
+  return source.doc.toJS({ maxAliasCount: -1 });
+}
+
+function syntaxMessage(code: string, message: string): string {
+  if (code === "MULTIPLE_DOCS") {
+    return "a second YAML document starts here; the file must hold exactly one (remove the `---` line or split the file)";
+  }
+  return message.split("\n")[0] ?? message;
 }
 
 /** The 1-based line and column of a character offset. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { insertNode } from "../../src/fleet/add-node";
 import { FIXTURES } from "../helpers";
 import { fleet, scratchProject } from "./run";
 
@@ -30,7 +31,7 @@ describe("fleet add", () => {
     const p = project();
     const before = p.text();
     const run = await fleet("add", "--env", "prd", "--region", "fsn1", "--size", "cpx21", "--fleet", p.file);
-    expect(run).toEqual(expect.objectContaining({ code: 2, stderr: 'fleet add: size "cpx21" is deprecated and can no longer be ordered; use cpx22' }));
+    expect(run).toEqual(expect.objectContaining({ code: 1, stderr: 'fleet add: size "cpx21" is deprecated and can no longer be ordered; use cpx22' }));
     expect(p.text()).toBe(before);
   });
 
@@ -53,12 +54,13 @@ describe("fleet add", () => {
     expect(p.text()).toBe(before);
   });
 
-  it("prints the new file and writes nothing on --dry-run", async () => {
+  it("prints only the new file on stdout on --dry-run, the summary on stderr, and writes nothing", async () => {
     const p = project();
     const before = p.text();
-    const run = await fleet("add", "--env", "stg", "--region", "hel1", "--size", "cx33", "--fleet", p.file, "--dry-run");
-    expect(run.stdout).toContain("  stg-sha-het-fi-hel1-001:\n    size: cx33");
-    expect(run.stdout).toContain("dry run: nothing was written");
+    const run = await fleet("add", "--env", "prd", "--region", "hel1", "--size", "cx33", "--fleet", p.file, "--dry-run");
+    const expected = insertNode(before, "prd-sha-het-fi-hel1-002", { size: "cx33" });
+    expect(`${run.stdout}\n`).toBe("text" in expected ? expected.text : "");
+    expect(run.stderr).toBe("hostname: prd-sha-het-fi-hel1-002\nfqdn:     prd-sha-het-fi-hel1-002.infra.example.com\ndry run: nothing was written");
     expect(p.text()).toBe(before);
   });
 });

@@ -29,6 +29,6 @@ describe("fleet next-name", () => {
   it("exits 1 when the fleet itself is invalid", async () => {
     const run = await fleet("next-name", "--env", "prd", "--region", "fsn1", "--fleet", join(FIXTURES, "fleet", "duplicate-hostname.yaml"));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("duplicate hostname");
+    expect(run.stderr).toContain('duplicate key "prd-sha-het-de-fsn1-001" in nodes on lines 2 and 6');
   });
 });

@@ -37,6 +37,6 @@ describe("nextHostname", () => {
   });
 
   it("says so when 999 is taken", () => {
-    expect(name(["prd-sha-het-de-fsn1-999"], "fsn1")).toEqual({ error: expect.stringContaining("999 is in use") });
+    expect(name(["prd-sha-het-de-fsn1-999"], "fsn1")).toEqual({ error: expect.stringContaining("999 is in use"), full: true });
   });
 });

@@ -1,12 +1,15 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Catalog } from "../../catalog/catalog";
 import { insertNode } from "../../fleet/add-node";
 import { fqdn } from "../../fleet/naming";
 import { nextHostname, type NameRequest } from "../../fleet/next-name";
 import type { NodeFields } from "../../fleet/schema";
 import { validateFleetText } from "../../fleet/validate";
+import { withFileLock } from "../../source/file-lock";
 import { formatIssue, hasErrors } from "../../source/issues";
+import { replaceFileContent } from "../../source/replace-file";
+import { readTextFile } from "../../source/text-file";
 import { readStackFile } from "../../stack/stack-file";
 import { EXIT, printIssues, type Io } from "../format";
 
@@ -19,17 +22,48 @@ export interface AddOptions extends NameRequest {
   readonly dryRun: boolean;
 }
 
-/** `fleet add`: names the next node, inserts it into the fleet file keeping comments
- *  and layout, validates the result, and only then writes it (all or nothing). */
+/** `fleet add`: names the next node, inserts it into the fleet file as added lines only,
+ *  validates the result, and only then writes it (all or nothing). Writers are
+ *  serialised by a lock file and the fleet is read under the lock, so parallel runs
+ *  each add their own node under the name they print. `--dry-run` prints the new file
+ *  alone on stdout (the summary goes to stderr) and takes no lock. */
 export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
-  let text: string;
+  if (opts.dryRun) {
+    const added = addedText(io, catalog, opts);
+    if (typeof added === "number") return added;
+    io.out(added.text.replace(/\n$/, ""));
+    summary(io.err, opts, added.hostname, "dry run: nothing was written");
+    return EXIT.ok;
+  }
+  let target = opts.fleet;
   try {
-    text = readFileSync(opts.fleet, "utf8");
+    target = realpathSync(opts.fleet);
+  } catch {
+    // A missing file is reported by the read below, with the usual message.
+  }
+  try {
+    return withFileLock(target, () => {
+      const added = addedText(io, catalog, opts);
+      if (typeof added === "number") return added;
+      replaceFileContent(opts.fleet, added.text);
+      summary(io.out, opts, added.hostname, `added to ${opts.fleet}`);
+      return EXIT.ok;
+    });
   } catch (err) {
-    io.err(`fleet add: cannot read ${opts.fleet}: ${(err as Error).message}`);
+    io.err(`fleet add: cannot write ${opts.fleet}: ${(err as Error).message} (nothing was written)`);
     return EXIT.invalidInput;
   }
-  const before = validateFleetText(opts.fleet, text, catalog);
+}
+
+/** The fleet text with the new node, or the exit code after saying why not. */
+function addedText(io: Io, catalog: Catalog, opts: AddOptions): { text: string; hostname: string } | number {
+  const read = readTextFile(opts.fleet, opts.fleet, "fleet");
+  if ("issue" in read) {
+    printIssues(io, [read.issue]);
+    io.err("fleet add: nothing was written");
+    return EXIT.invalidInput;
+  }
+  const before = validateFleetText(opts.fleet, read.text, catalog);
   if (!before.fleet || hasErrors(before.issues)) {
     printIssues(io, before.issues);
     io.err(`fleet add: ${opts.fleet} has errors; fix them first (nothing was written)`);
@@ -38,13 +72,13 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
   const named = nextHostname(before.fleet.nodes.map((n) => n.hostname), opts, catalog);
   if ("error" in named) {
     io.err(`fleet add: ${named.error}`);
-    return EXIT.usage;
+    return named.full ? EXIT.invalidInput : EXIT.usage;
   }
   const size = catalog.size(opts.provider, opts.size);
   if (size?.deprecated) {
     io.err(`fleet add: size "${opts.size}" is deprecated and can no longer be ordered` +
       (size.replacedBy ? `; use ${size.replacedBy}` : ""));
-    return EXIT.usage;
+    return EXIT.invalidInput;
   }
 
   const fields: NodeFields = {
@@ -53,8 +87,12 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
     ...(opts.image !== undefined ? { image: opts.image } : {}),
     ...(opts.panel !== undefined ? { panel: opts.panel } : {}),
   };
-  const updated = insertNode(text, named.hostname, fields);
-  const after = validateFleetText(opts.fleet, updated, catalog);
+  const inserted = insertNode(read.text, named.hostname, fields);
+  if ("error" in inserted) {
+    io.err(`fleet add: ${inserted.error} (nothing was written)`);
+    return EXIT.invalidInput;
+  }
+  const after = validateFleetText(opts.fleet, inserted.text, catalog);
   const known = new Set(before.issues.map(formatIssue));
   const fresh = after.issues.filter((i) => !known.has(formatIssue(i)));
   if (hasErrors(fresh)) {
@@ -62,18 +100,13 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
     io.err("fleet add: nothing was written");
     return EXIT.invalidInput;
   }
+  return { text: inserted.text, hostname: named.hostname };
+}
 
-  if (opts.dryRun) {
-    io.out(updated.trimEnd());
-  } else {
-    const temporary = join(dirname(opts.fleet), `.${named.hostname}.fleet.yaml.tmp`);
-    writeFileSync(temporary, updated, "utf8");
-    renameSync(temporary, opts.fleet);
-  }
+function summary(print: (line: string) => void, opts: AddOptions, hostname: string, outcome: string): void {
   const stack = readStackFile(dirname(opts.fleet), opts.env).stack;
-  io.out(`hostname: ${named.hostname}`);
-  io.out(stack ? `fqdn:     ${fqdn(named.hostname, stack.settings.dnsZone)}`
+  print(`hostname: ${hostname}`);
+  print(stack ? `fqdn:     ${fqdn(hostname, stack.settings.dnsZone)}`
     : `fqdn:     (unknown: Pulumi.${opts.env}.yaml next to ${opts.fleet} has no valid node-fleet:dnsZone)`);
-  io.out(opts.dryRun ? "dry run: nothing was written" : `added to ${opts.fleet}`);
-  return EXIT.ok;
+  print(outcome);
 }

@@ -1,0 +1,130 @@
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+
+/** Who holds a lock: written into the lock file so that others can judge it stale. */
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+export interface LockOptions {
+  /** How long to wait for another writer before giving up. */
+  readonly waitMs?: number;
+  /** After this long, a lock held from another machine counts as abandoned (its
+   *  process cannot be asked). A lock from this machine is stale when its process
+   *  is gone, whatever its age. */
+  readonly foreignStaleMs?: number;
+}
+
+/** Thrown when the lock is still held after waiting; the message names the holder. */
+export class LockBusyError extends Error {}
+
+/** Runs `work` while holding `<path>.lock`, an exclusive lock file created with O_EXCL
+ *  (atomic on local file systems and on NFSv3+), holding pid, host and time. A lock
+ *  whose process is gone is broken, under a second short-lived lock so that two
+ *  waiters cannot both break it and one delete the other's fresh lock. */
+export function withFileLock<T>(path: string, work: () => T, options: LockOptions = {}): T {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    if (tryCreate(lock)) break;
+    if (isStale(lock, options.foreignStaleMs ?? 10 * 60_000)) {
+      breakStale(lock, options.foreignStaleMs ?? 10 * 60_000);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      const holder = readHolder(lock);
+      throw new LockBusyError(`${path} is locked by ${holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another writer"}; ` +
+        `try again, or delete ${lock} if that process is gone`);
+    }
+    sleep(pause + Math.random() * pause);
+  }
+  try {
+    return work();
+  } finally {
+    unlinkQuietly(lock);
+  }
+}
+
+function tryCreate(lock: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lock, "wx", 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    writeSync(fd, `${JSON.stringify(holder)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** A lock is stale when its process on this host is gone, when it comes from another
+ *  host and is older than `foreignStaleMs`, or when it holds no readable holder and is
+ *  older than a few seconds (a writer died between creating and filling it). */
+function isStale(lock: string, foreignStaleMs: number): boolean {
+  const age = ageMs(lock);
+  if (age === undefined) return false;
+  const holder = readHolder(lock);
+  if (!holder) return age > 5_000;
+  if (holder.host !== hostname()) return age > foreignStaleMs;
+  return !processAlive(holder.pid);
+}
+
+function breakStale(lock: string, foreignStaleMs: number): void {
+  const breaker = `${lock}.break`;
+  // A breaker is held for microseconds; one left behind by a crashed process is old.
+  if (!tryCreate(breaker)) {
+    if ((ageMs(breaker) ?? 0) > 5_000) unlinkQuietly(breaker);
+    return;
+  }
+  try {
+    if (isStale(lock, foreignStaleMs)) unlinkQuietly(lock);
+  } finally {
+    unlinkQuietly(breaker);
+  }
+}
+
+function readHolder(lock: string): Holder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(lock, "utf8")) as Partial<Holder>;
+    return typeof holder.pid === "number" && typeof holder.host === "string" && typeof holder.since === "string"
+      ? { pid: holder.pid, host: holder.host, since: holder.since } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function ageMs(path: string): number | undefined {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
