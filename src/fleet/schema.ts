@@ -12,7 +12,7 @@ export const BackupsSchema = z.strictObject({
   /** When the backup runs: a 5-field cron expression in the node's time zone (UTC). */
   schedule: z.string().superRefine((value, ctx) => {
     const problem = cronProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: `"${value}" is not a cron schedule: ${problem}` });
+    if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not a cron schedule: ${problem}` });
   }).optional(),
 });
 

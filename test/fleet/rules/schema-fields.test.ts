@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issuesOf, validateFixture } from "../../helpers";
+import { issuesOf, validateFixture, validateText } from "../../helpers";
 
 describe("fleet-schema: unknown fields", () => {
   const issues = issuesOf(validateFixture("unknown-fields.yaml"), "fleet-schema");
@@ -47,6 +47,13 @@ describe("fleet-schema: field values", () => {
   it("rejects a backup schedule that is not 5-field cron", () => {
     expect(issues).toContainEqual(expect.objectContaining({ line: 9, col: 17, message: expect.stringContaining('hour "25" is not valid') }));
     expect(issues).toContainEqual(expect.objectContaining({ line: 12, col: 17, message: expect.stringContaining("expected 5 fields") }));
+  });
+
+  it("rejects a backup schedule with a line break, which would add a line to root's crontab, in one line of output", () => {
+    const found = validateText('defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001:\n    backups: { schedule: "0 2 * * *\\n* * * * * root sh" }\n');
+    expect(found).toEqual([expect.objectContaining({ line: 4, col: 26,
+      message: 'backups.schedule of prd-sha-het-de-fsn1-001: "0 2 * * *\\n* * * * * root sh" is not a cron schedule: ' +
+        "character U+000A at position 10 is not allowed; a schedule holds only digits, month and weekday names, * , - / and spaces" })]);
   });
 });
 
