@@ -41,18 +41,21 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
   } catch {
     // A missing file is reported by the read below, with the usual message.
   }
+  let result: { hostname: string } | number;
   try {
-    return withFileLock(target, () => {
+    result = withFileLock(target, () => {
       const added = addedText(io, catalog, opts);
       if (typeof added === "number") return added;
       replaceFileContent(opts.fleet, added.text);
-      summary(io.out, opts, added.hostname, `added to ${opts.fleet}`);
-      return EXIT.ok;
+      return added;
     });
   } catch (err) {
     io.err(`fleet add: cannot write ${opts.fleet}: ${(err as Error).message} (nothing was written)`);
     return EXIT.invalidInput;
   }
+  if (typeof result === "number") return result;
+  summary(io.out, opts, result.hostname, `added to ${opts.fleet}`);
+  return EXIT.ok;
 }
 
 /** The fleet text with the new node, or the exit code after saying why not. */
