@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import {
-  accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync,
-  unlinkSync, writeSync,
+  accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync,
+  statSync, writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { processAlive, unlinkQuietly } from "./fs-helpers";
 
 /** Why a file was left as it was. */
 export class FileWriteError extends Error {}
@@ -26,6 +27,7 @@ export function replaceFileContent(path: string, content: string | Uint8Array): 
   } catch {
     throw new FileWriteError(`${path} is not writable by this user`);
   }
+  removeAbandonedTemporaries(target);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(temporary, "wx", 0o600);
   let renamed = false;
@@ -42,9 +44,20 @@ export function replaceFileContent(path: string, content: string | Uint8Array): 
     renameSync(temporary, target);
     renamed = true;
   } finally {
-    if (!renamed) unlinkSync(temporary);
+    if (!renamed) unlinkQuietly(temporary);
   }
   syncDirectory(dirname(target));
+}
+
+/** A writer killed outright (SIGKILL, power loss) cannot clean up; the next write removes
+ *  the temporary files of processes that are gone. */
+function removeAbandonedTemporaries(target: string): void {
+  const name = basename(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^\\.${name}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  for (const entry of readdirSync(dirname(target))) {
+    const pid = pattern.exec(entry)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) unlinkQuietly(join(dirname(target), entry));
+  }
 }
 
 function keepOwner(fd: number, uid: number, gid: number): void {

@@ -89,6 +89,15 @@ describe("fleet add", () => {
     expect(p.text()).toBe(before);
   });
 
+  it("exits 1 on a missing fleet file and creates nothing", async () => {
+    const p = project();
+    const missing = join(p.dir, "other.yaml");
+    const run = await fleet(...ADD, "--fleet", missing);
+    expect(run).toEqual(expect.objectContaining({ code: 1,
+      stderr: `${missing}:1:1: error: cannot read fleet file: no such file\nfleet add: nothing was written` }));
+    expect(readdirSync(p.dir).sort()).toEqual(["Pulumi.prd.yaml", "fleet.yaml"]);
+  });
+
   it("exits 1 when the region has no number left", async () => {
     const p = project();
     writeFileSync(p.file, "nodes:\n  prd-sha-het-de-fsn1-999:\n    size: cpx22\n");

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +60,15 @@ describe("replaceFileContent", () => {
     const path = file(0o444);
     expect(() => replaceFileContent(path, "new\n")).toThrow(new FileWriteError(`${path} is read-only (mode 0444); make it writable first`));
     expect(readFileSync(path, "utf8")).toBe("old\n");
+  });
+
+  it("removes temporary files left by writers that were killed, and keeps those of running ones", () => {
+    const path = file(0o644);
+    const gone = Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim());
+    writeFileSync(join(dir, `.fleet.yaml.${gone}.0badf00d.tmp`), "half");
+    writeFileSync(join(dir, `.fleet.yaml.${process.pid}.0badf00d.tmp`), "in progress");
+    replaceFileContent(path, "new\n");
+    expect(readdirSync(dir).sort()).toEqual([`.fleet.yaml.${process.pid}.0badf00d.tmp`, "fleet.yaml"]);
   });
 
   it("leaves the old file and no temporary file when the disk is full", () => {

@@ -6,6 +6,7 @@ import { fqdn } from "../../fleet/naming";
 import { nextHostname, type NameRequest } from "../../fleet/next-name";
 import type { NodeFields } from "../../fleet/schema";
 import { validateFleetText } from "../../fleet/validate";
+import { withSignalsDeferred } from "../../source/defer-signals";
 import { withFileLock } from "../../source/file-lock";
 import { formatIssue, hasErrors } from "../../source/issues";
 import { replaceFileContent } from "../../source/replace-file";
@@ -25,7 +26,8 @@ export interface AddOptions extends NameRequest {
 /** `fleet add`: names the next node, inserts it into the fleet file as added lines only,
  *  validates the result, and only then writes it (all or nothing). Writers are
  *  serialised by a lock file and the fleet is read under the lock, so parallel runs
- *  each add their own node under the name they print. `--dry-run` prints the new file
+ *  each add their own node under the name they print; an interrupt waits until the
+ *  file and the lock are settled. `--dry-run` prints the new file
  *  alone on stdout (the summary goes to stderr) and takes no lock. */
 export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
   if (opts.dryRun) {
@@ -35,20 +37,22 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
     summary(io.err, opts, added.hostname, "dry run: nothing was written");
     return EXIT.ok;
   }
-  let target = opts.fleet;
+  let target: string;
   try {
     target = realpathSync(opts.fleet);
   } catch {
-    // A missing file is reported by the read below, with the usual message.
+    // Nothing to lock: the read reports why the file is missing (and nothing is written).
+    const added = addedText(io, catalog, opts);
+    return typeof added === "number" ? added : EXIT.invalidInput;
   }
   let result: { hostname: string } | number;
   try {
-    result = withFileLock(target, () => {
+    result = withSignalsDeferred(() => withFileLock(target, () => {
       const added = addedText(io, catalog, opts);
       if (typeof added === "number") return added;
       replaceFileContent(opts.fleet, added.text);
       return added;
-    });
+    }));
   } catch (err) {
     io.err(`fleet add: cannot write ${opts.fleet}: ${(err as Error).message} (nothing was written)`);
     return EXIT.invalidInput;
