@@ -3,6 +3,7 @@ import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, renameSync,
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { insertNode } from "../../src/fleet/add-node";
+import { addedLines } from "../fleet/added-lines";
 import { FIXTURES } from "../helpers";
 import { fleet, scratchProject } from "./run";
 
@@ -28,16 +29,6 @@ function fleetProcess(args: readonly string[]): Promise<{ code: number | null; s
     child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** The lines of `after` that `before` does not have, checking that nothing else changed. */
-function addedLines(before: string, after: string): string[] {
-  const old = before.split("\n");
-  const lines = after.split("\n");
-  const first = lines.findIndex((line, i) => line !== old[i]);
-  const fromEnd = [...lines].reverse().findIndex((line, i) => line !== old[old.length - 1 - i]);
-  expect([...lines.slice(0, first), ...lines.slice(lines.length - fromEnd)]).toEqual(old);
-  return lines.slice(first, lines.length - fromEnd);
 }
 
 describe("fleet add", () => {

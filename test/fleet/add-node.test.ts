@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { insertNode } from "../../src/fleet/add-node";
 import type { NodeFields } from "../../src/fleet/schema";
+import { addedLines } from "./added-lines";
 
 const FLEET = `# Our fleet
 defaults:
@@ -16,16 +17,6 @@ function inserted(text: string, hostname: string, fields: NodeFields = { size: "
   const result = insertNode(text, hostname, fields);
   if ("error" in result) throw new Error(result.error);
   return result.text;
-}
-
-/** The lines of `after` that are not in `before`, assuming only lines were added. */
-function addedLines(before: string, after: string): string[] {
-  const old = before.split("\n");
-  const lines = after.split("\n");
-  const first = lines.findIndex((line, i) => line !== old[i]);
-  const fromEnd = [...lines].reverse().findIndex((line, i) => line !== old[old.length - 1 - i]);
-  expect([...lines.slice(0, first), ...lines.slice(lines.length - fromEnd)]).toEqual(old);
-  return lines.slice(first, lines.length - fromEnd);
 }
 
 describe("insertNode", () => {
