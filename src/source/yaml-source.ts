@@ -55,10 +55,12 @@ function syntaxMessage(code: string, message: string): string {
   return message.split("\n")[0] ?? message;
 }
 
-/** The 1-based line and column of a character offset. */
+/** The 1-based line and column of a character offset. A byte-order mark is not a
+ *  column an editor shows, so it is not counted. */
 export function posAtOffset(source: YamlSource, offset: number): SourcePos {
   const { line, col } = source.lines.linePos(Math.max(0, Math.min(offset, source.text.length)));
-  return { file: source.file, line, col };
+  const bom = line === 1 && col > 1 && source.text.startsWith("\uFEFF") ? 1 : 0;
+  return { file: source.file, line, col: col - bom };
 }
 
 /** Start of a node, or of the whole document when the node has no range. */

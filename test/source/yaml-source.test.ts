@@ -80,6 +80,14 @@ describe("parseYamlSource", () => {
       message: expect.stringContaining("%YAML 1.1 is not supported; node-fleet reads YAML 1.2") })]);
   });
 
+  it("does not count a byte-order mark as a column", () => {
+    expect(issuesOf("\uFEFFa: 1\na: 2\nb: !!binary x\n")).toEqual([
+      expect.objectContaining({ line: 2, col: 1, code: "duplicate-key" }),
+      expect.objectContaining({ line: 3, col: 13, code: "yaml-tag" }),
+    ]);
+    expect(issuesOf("\uFEFFb: !!binary x\n")).toEqual([expect.objectContaining({ line: 1, col: 13, code: "yaml-tag" })]);
+  });
+
   it("refuses keys that are lists or aliases", () => {
     expect(issuesOf("? [a, b]\n: 1\n")).toEqual([{ line: 1, col: 3, code: "yaml-key", message: "a key must be a plain string, not a list, map or alias" }]);
   });
