@@ -15,6 +15,18 @@ const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].
 
 type At = (offset: number) => SourcePos;
 
+/** Characters YAML 1.2 does not allow in a stream (c-printable, spec 5.1): C0 and C1
+ *  controls other than tab, line feed, carriage return and NEL, and DEL. */
+const NON_PRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+
+/** The first character YAML does not allow, as an issue (the yaml package passes them on). */
+export function characterCheck(text: string, at: At): Issue | undefined {
+  const found = NON_PRINTABLE.exec(text);
+  if (!found) return undefined;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return issueAt(at(found.index), "yaml-character", `control character U+${code} is not allowed in YAML; remove it`);
+}
+
 /** Values nested deeper than MAX_DEPTH, as one issue at the first such value. Iterative,
  *  so that it cannot itself overflow the stack. Also counts the values written out. */
 export function depthCheck(doc: Document, at: At): { issue?: Issue; values: number } {
@@ -49,7 +61,11 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
   const visit = (node: unknown, path: readonly string[]): number => {
     if (aliasIssue || node === null || node === undefined) return 0;
     if (isAlias(node)) {
-      const size = anchorSize.get(node.source) ?? 0;
+      const size = anchorSize.get(node.source);
+      if (size === undefined) {
+        issues.push(issueAt(at(node.range?.[0] ?? 0), "yaml-alias", `alias *${node.source} has no anchor &${node.source} before it`));
+        return 0;
+      }
       expanded += size - 1;
       if (size === Infinity) {
         aliasIssue = issueAt(at(node.range?.[0] ?? 0), "yaml-alias", `alias *${node.source} refers to the value that contains it`);

@@ -3,7 +3,7 @@ import {
   type Document, type Node, type Pair,
 } from "yaml";
 import { hasErrors, issueAt, type Issue, type SourcePos } from "./issues";
-import { contentChecks, depthCheck } from "./yaml-checks";
+import { characterCheck, contentChecks, depthCheck } from "./yaml-checks";
 
 /** A parsed YAML file that remembers where every node came from. */
 export interface YamlSource {
@@ -16,7 +16,7 @@ export interface YamlSource {
 export type YamlPath = readonly (string | number)[];
 
 /** Parses YAML text, keeping positions, and returns every reason not to trust what it
- *  says: syntax errors, a second document, a `%YAML` version other than 1.2, nesting
+ *  says: syntax errors, control characters, a second document, a `%YAML` version other than 1.2, nesting
  *  beyond MAX_DEPTH, alias bombs, tags beyond plain data, merge keys and duplicate keys
  *  (naming both lines). Every file node-fleet reads goes through here. Only duplicate
  *  keys leave the data usable (the last one wins), so a caller may go on checking. */
@@ -35,6 +35,8 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
       `%YAML ${doc.directives.yaml.version} is not supported; node-fleet reads YAML 1.2 ` +
       "(where yes/no are strings and there are no merge keys); remove the directive"));
   }
+  const stray = characterCheck(text, at);
+  if (stray) issues.push(stray);
   if (hasErrors(issues)) return { source, issues };
   const depth = depthCheck(doc, at);
   if (depth.issue) return { source, issues: [depth.issue] };

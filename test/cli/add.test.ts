@@ -143,7 +143,8 @@ describe("fleet add", () => {
     expect(addedLines(before, p.text())).toEqual(["    prd-sha-het-de-fsn1-002:\r", "        size: cpx22\r"]);
   });
 
-  it.each(["alias-bomb.yaml", "multi-document.yaml", "binary.yaml", "merge-key.yaml", "second-nodes.yaml", "yaml-1.1.yaml"])(
+  it.each(["alias-bomb.yaml", "multi-document.yaml", "binary.yaml", "merge-key.yaml", "second-nodes.yaml", "yaml-1.1.yaml",
+    "undefined-alias.yaml", "control-character.yaml"])(
     "refuses %s with positioned lines, exit 1, no stack trace and nothing written", async (name) => {
       const p = project(join(FIXTURES, "hostile", name));
       const before = p.text();

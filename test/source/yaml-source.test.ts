@@ -33,6 +33,16 @@ describe("parseYamlSource", () => {
     }]);
   });
 
+  it("refuses an alias without an anchor instead of crashing", () => {
+    expect(issuesOf("nodes:\n  a: *nope\n")).toEqual([{ line: 2, col: 6, code: "yaml-alias", message: "alias *nope has no anchor &nope before it" }]);
+  });
+
+  it.each([["NUL", "\u0000", "0000"], ["escape", "\u001B", "001B"], ["DEL", "\u007F", "007F"], ["C1", "\u0090", "0090"]])(
+    "refuses a %s character, which YAML does not allow", (_, char, code) => {
+      expect(issuesOf(`a:\n  size: cp${char}x22\n`)).toEqual([{ line: 2, col: 11, code: "yaml-character",
+        message: `control character U+${code} is not allowed in YAML; remove it` }]);
+    });
+
   it("refuses an alias to the value that contains it", () => {
     expect(issuesOf("a: &a [1, *a]\n")).toEqual([{ line: 1, col: 11, code: "yaml-alias", message: "alias *a refers to the value that contains it" }]);
   });
