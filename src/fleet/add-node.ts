@@ -73,7 +73,9 @@ function insertFlow(layout: Layout, nodesPair: Pair, nodes: YAMLMap, hostname: s
   if (nodes.items.length === 0) {
     const indent = layout.column(start(nodesPair.key)) + step;
     const from = text.slice(0, braces[0]).trimEnd().length;
-    return text.slice(0, from) + eol + entryLines(hostname, fields, indent, step).join(eol) + text.slice(braces[1]);
+    // A comment after `{}` stays on the `nodes:` line.
+    const tail = text.slice(braces[1], layout.nextLine(braces[1])).replace(/\r?\n$/, "");
+    return text.slice(0, from) + tail + eol + entryLines(hostname, fields, indent, step).join(eol) + text.slice(braces[1] + tail.length);
   }
   const entry = `${hostname}: ${stringify(fields, { flow: true, lineWidth: 0 }).trim()}`;
   const next = nodes.items.find((p) => keyName(p) > hostname);

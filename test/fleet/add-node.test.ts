@@ -68,6 +68,15 @@ describe("insertNode", () => {
     expect(inserted("nodes: {}\n", "dev-sha-het-de-fsn1-001", { size: "cx23" })).toBe("nodes:\n  dev-sha-het-de-fsn1-001:\n    size: cx23\n");
   });
 
+  it("keeps a comment after an empty map of nodes on its line", () => {
+    expect(inserted("nodes: {} # none yet\n", "dev-sha-het-de-fsn1-001", { size: "cx23" })).toBe("nodes: # none yet\n  dev-sha-het-de-fsn1-001:\n    size: cx23\n");
+  });
+
+  it("refuses a layout it cannot extend by adding lines (line ends that are a lone CR)", () => {
+    expect(insertNode("nodes:\r  prd-sha-het-de-fsn1-001: {}\r", "prd-sha-het-de-fsn1-002", {})).toEqual({
+      error: "cannot add the node without changing other lines of this file's layout; add it by hand" });
+  });
+
   it("refuses a file without a map of nodes", () => {
     expect(insertNode("nodes: [a]\n", "dev-sha-het-de-fsn1-001", {})).toEqual({ error: "the fleet file has no `nodes:` map to add to" });
   });
