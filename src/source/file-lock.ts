@@ -16,6 +16,8 @@ export interface LockOptions {
    *  process cannot be asked). A lock from this machine is stale when its process
    *  is gone, whatever its age. */
   readonly foreignStaleMs?: number;
+  /** Called once when the wait passes a second, with who holds the lock. */
+  readonly onWait?: (holder: string) => void;
 }
 
 /** Thrown when the lock is still held after waiting; the message names the holder. */
@@ -27,7 +29,9 @@ export class LockBusyError extends Error {}
  *  waiters cannot both break it and one delete the other's fresh lock. */
 export function withFileLock<T>(path: string, work: () => T, options: LockOptions = {}): T {
   const lock = `${path}.lock`;
-  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  const started = Date.now();
+  const deadline = started + (options.waitMs ?? 30_000);
+  let announced = false;
   for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
     if (tryCreate(lock)) break;
     if (isStale(lock, options.foreignStaleMs ?? 10 * 60_000)) {
@@ -35,9 +39,11 @@ export function withFileLock<T>(path: string, work: () => T, options: LockOption
       continue;
     }
     if (Date.now() > deadline) {
-      const holder = readHolder(lock);
-      throw new LockBusyError(`${path} is locked by ${holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another writer"}; ` +
-        `try again, or delete ${lock} if that process is gone`);
+      throw new LockBusyError(`${path} is locked by ${describeHolder(lock)}; try again, or delete ${lock} if that process is gone`);
+    }
+    if (!announced && Date.now() - started > 1_000) {
+      announced = true;
+      options.onWait?.(describeHolder(lock));
     }
     sleep(pause + Math.random() * pause);
   }
@@ -89,6 +95,11 @@ function breakStale(lock: string, foreignStaleMs: number): void {
   } finally {
     unlinkQuietly(breaker);
   }
+}
+
+function describeHolder(lock: string): string {
+  const holder = readHolder(lock);
+  return holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another writer";
 }
 
 function readHolder(lock: string): Holder | undefined {

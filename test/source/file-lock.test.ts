@@ -52,6 +52,14 @@ describe("withFileLock", () => {
     expect(existsSync(`${file}.lock`)).toBe(true);
   });
 
+  it("says once who it is waiting for when the wait passes a second", () => {
+    const file = fleetFile();
+    writeFileSync(`${file}.lock`, holder(process.pid, hostname(), "2026-01-01T00:00:00.000Z"));
+    const waits: string[] = [];
+    expect(() => withFileLock(file, () => "ran", { waitMs: 1_500, onWait: (h) => waits.push(h) })).toThrow(LockBusyError);
+    expect(waits).toEqual([`process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z`]);
+  });
+
   it("breaks a lock from another host only once it is older than the foreign limit", () => {
     const file = fleetFile();
     writeFileSync(`${file}.lock`, holder(1, "elsewhere.example"));

@@ -52,7 +52,7 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
       if (typeof added === "number") return added;
       replaceFileContent(opts.fleet, added.text);
       return added;
-    }));
+    }, { onWait: (holder) => io.err(`fleet add: waiting for ${opts.fleet}, which is locked by ${holder}`) }));
   } catch (err) {
     io.err(`fleet add: cannot write ${opts.fleet}: ${(err as Error).message} (nothing was written)`);
     return EXIT.invalidInput;
