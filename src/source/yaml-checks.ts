@@ -1,13 +1,13 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from "yaml";
 import { issueAt, type Issue, type SourcePos } from "./issues";
 
 /** No node-fleet file nests more than a few levels; anything far deeper is an attack on
  *  the parser's recursion (the yaml package composes and converts recursively). */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 /** Aliases may not blow a file up beyond ten times its own size, plus some slack for
  *  small files (a "billion laughs" alias bomb grows exponentially with its depth). */
-export function maxExpandedValues(literalValues: number): number {
+function maxExpandedValues(literalValues: number): number {
   return 10 * literalValues + 10_000;
 }
 
@@ -85,25 +85,8 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
     }
     let size = 1;
     if (isMap(n)) {
-      const seen = new Map<string, number>();
+      issues.push(...keyIssues(n, path, at));
       for (const pair of n.items) {
-        const keyPos = at((pair.key as Node | null)?.range?.[0] ?? n.range?.[0] ?? 0);
-        if (!isScalar(pair.key)) {
-          issues.push(issueAt(keyPos, "yaml-key", "a key must be a plain string, not a list, map or alias"));
-        } else if (pair.key.value === "<<" && pair.key.type === "PLAIN") {
-          issues.push(issueAt(keyPos, "yaml-merge-key",
-            'merge keys ("<<") are not supported (YAML 1.2 has none); write the fields out in full'));
-        } else {
-          const key = String(pair.key.value);
-          const earlier = seen.get(key);
-          if (earlier !== undefined) {
-            issues.push(issueAt(keyPos, "duplicate-key",
-              `duplicate key "${key}"${path.length ? ` in ${path.join(".")}` : ""} on lines ${earlier} and ${keyPos.line}; ` +
-              "YAML would silently keep only the last one"));
-          } else {
-            seen.set(key, keyPos.line);
-          }
-        }
         size += visit(pair.key, path);
         size += visit(pair.value, isScalar(pair.key) ? [...path, String(pair.key.value)] : path);
       }
@@ -115,4 +98,30 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
   };
   visit(doc.contents, []);
   return aliasIssue ? [aliasIssue] : issues;
+}
+
+/** Keys that are not plain strings, merge keys, and repeated keys of one map. */
+function keyIssues(map: YAMLMap, path: readonly string[], at: At): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  for (const pair of map.items) {
+    const keyPos = at((pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0);
+    if (!isScalar(pair.key)) {
+      issues.push(issueAt(keyPos, "yaml-key", "a key must be a plain string, not a list, map or alias"));
+    } else if (pair.key.value === "<<" && pair.key.type === "PLAIN") {
+      issues.push(issueAt(keyPos, "yaml-merge-key",
+        'merge keys ("<<") are not supported (YAML 1.2 has none); write the fields out in full'));
+    } else {
+      const key = String(pair.key.value);
+      const earlier = seen.get(key);
+      if (earlier === undefined) {
+        seen.set(key, keyPos.line);
+      } else {
+        issues.push(issueAt(keyPos, "duplicate-key",
+          `duplicate key "${key}"${path.length ? ` in ${path.join(".")}` : ""} on lines ${earlier} and ${keyPos.line}; ` +
+          "YAML would silently keep only the last one"));
+      }
+    }
+  }
+  return issues;
 }

@@ -16,10 +16,11 @@ export interface YamlSource {
 export type YamlPath = readonly (string | number)[];
 
 /** Parses YAML text, keeping positions, and returns every reason not to trust what it
- *  says: syntax errors, control characters, a second document, a `%YAML` version other than 1.2, nesting
- *  beyond MAX_DEPTH, alias bombs, tags beyond plain data, merge keys and duplicate keys
- *  (naming both lines). Every file node-fleet reads goes through here. Only duplicate
- *  keys leave the data usable (the last one wins), so a caller may go on checking. */
+ *  says: syntax errors, control characters, a second document, a `%YAML` version other
+ *  than 1.2, deep nesting, alias bombs, tags beyond plain data, merge keys and duplicate
+ *  keys (naming both lines). Every file node-fleet reads goes through here. Only
+ *  duplicate keys leave the data usable (the last one wins), so a caller may go on
+ *  checking. */
 export function parseYamlSource(file: string, text: string): { source: YamlSource; issues: Issue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, version: "1.2" });
