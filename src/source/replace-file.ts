@@ -15,7 +15,7 @@ export class FileWriteError extends Error {}
  *  read-only file is refused. The new content goes to a temporary file next to the
  *  target, is fsynced, then renamed over it, and the directory is fsynced so the
  *  rename survives a crash. The temporary file never outlives a failure. */
-export function replaceFileContent(path: string, content: string | Uint8Array): void {
+export function replaceFileContent(path: string, content: string): void {
   const target = realpathSync(path);
   const stat = statSync(target);
   const mode = stat.mode & 0o7777;
@@ -35,7 +35,7 @@ export function replaceFileContent(path: string, content: string | Uint8Array): 
     try {
       keepOwner(fd, stat.uid, stat.gid);
       fchmodSync(fd, mode);
-      const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+      const bytes = Buffer.from(content, "utf8");
       for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
       fsyncSync(fd);
     } finally {
