@@ -16,7 +16,7 @@ export function insertNode(text: string, hostname: string, fields: NodeFields): 
   if (!nodesPair || !isMap(nodes)) return { error: "the fleet file has no `nodes:` map to add to" };
   const layout = new Layout(text, doc);
   const updated = nodes.flow ? insertFlow(layout, nodesPair, nodes, hostname, fields) : insertBlock(layout, nodes, hostname, fields);
-  return sameFleetPlus(text, updated, hostname, fields) ? { text: updated }
+  return sameFleetPlus(doc, updated, hostname, fields) ? { text: updated }
     : { error: "cannot add the node without changing other lines of this file's layout; add it by hand" };
 }
 
@@ -107,10 +107,10 @@ function indentStep(layout: Layout, doc: Document): number {
   return 2;
 }
 
-function sameFleetPlus(before: string, after: string, hostname: string, fields: NodeFields): boolean {
+function sameFleetPlus(before: Document, after: string, hostname: string, fields: NodeFields): boolean {
   const parsed = parseDocument(after, { uniqueKeys: false, version: "1.2" });
   if (parsed.errors.length > 0) return false;
-  const expected = parseDocument(before, { uniqueKeys: false, version: "1.2" }).toJS({ maxAliasCount: -1 }) as Record<string, Record<string, unknown>>;
+  const expected = before.toJS({ maxAliasCount: -1 }) as Record<string, Record<string, unknown>>;
   expected.nodes = { ...expected.nodes, [hostname]: fields };
   return isDeepStrictEqual(parsed.toJS({ maxAliasCount: -1 }), expected);
 }

@@ -12,15 +12,16 @@ const VALUE = /^([a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?)?$/;
 export function labelsValid(node: FleetNode): Issue[] {
   const issues: Issue[] = [];
   for (const [key, value] of Object.entries(node.spec?.labels ?? {})) {
-    const keyPos = node.fieldPos(["labels", key], "key");
+    // Finding a position scans the file's maps: only done for a label that is wrong.
+    const keyPos = () => node.fieldPos(["labels", key], "key");
     const slash = key.lastIndexOf("/");
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = key.slice(slash + 1);
     if ((RESERVED_LABEL_KEYS as readonly string[]).includes(key)) {
-      issues.push(issueAt(keyPos, "labels-valid",
+      issues.push(issueAt(keyPos(), "labels-valid",
         `label "${key}" is set by node-fleet; reserved: ${list(RESERVED_LABEL_KEYS)}`));
     } else if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix)))) {
-      issues.push(issueAt(keyPos, "labels-valid",
+      issues.push(issueAt(keyPos(), "labels-valid",
         `label key "${key}" is not valid for Hetzner: [prefix/]name, name up to 63 characters of ` +
         `letters, digits, "-", "_" and ".", starting and ending with a letter or digit; prefix a DNS name`));
     }
