@@ -30,7 +30,7 @@ export class LockBusyError extends Error {}
 export function withFileLock<T>(path: string, work: () => T, options: LockOptions = {}): T {
   const lock = `${path}.lock`;
   const started = Date.now();
-  const deadline = started + (options.waitMs ?? 30_000);
+  const deadline = started + (options.waitMs ?? 120_000);
   let announced = false;
   for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
     if (tryCreate(lock)) break;
