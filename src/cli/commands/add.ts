@@ -27,8 +27,8 @@ export interface AddOptions extends NameRequest {
  *  validates the result, and only then writes it (all or nothing). Writers are
  *  serialised by a lock file and the fleet is read under the lock, so parallel runs
  *  each add their own node under the name they print; an interrupt waits until the
- *  file and the lock are settled. `--dry-run` prints the new file
- *  alone on stdout (the summary goes to stderr) and takes no lock. */
+ *  file and the lock are settled. `--dry-run` prints the new file alone on stdout (the
+ *  summary goes to stderr) and takes no lock. */
 export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
   if (opts.dryRun) {
     const added = addedText(io, catalog, opts);
