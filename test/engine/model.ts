@@ -117,16 +117,17 @@ function commandRuns(op: "create" | "update" | "delete", inputs: Record<string, 
 }
 
 /** Hetzner calls that decide a node's fate, from internal/server/resource.go:
- *  resourceServerUpdate powers a running server off (Poweroff, the power cord) before
- *  ChangeType and never powers it on again; resourceServerDelete refuses nothing itself,
- *  but the API refuses to delete a server whose delete protection is on. */
+ *  resourceServerUpdate powers the server off hard (Poweroff) when it is running, then
+ *  ChangeType, and never powers it on again; resourceServerDelete shuts down first with
+ *  shutdown_before_deletion; the API refuses to delete a server whose delete protection
+ *  is on (the old state's, since an update and a replacement never happen in one step). */
 function serverCalls(op: StepOp, old: EngineResource | undefined, inputs: Record<string, unknown>): { calls: string[]; error?: string } {
   const calls: string[] = [];
   if ((op === "delete" || op === "replace") && old) {
     if (old.inputs.deleteProtection === true) return { calls, error: `hcloud: server ${old.name} is delete-protected (protected)` };
     calls.push(old.inputs.shutdownBeforeDeletion === true ? "shutdown+delete" : "delete");
   }
-  if (op === "update" && old && !same(old.inputs.serverType, inputs.serverType)) calls.push("poweroff", "change_type");
+  if (op === "update" && old && !same(old.inputs.serverType, inputs.serverType)) calls.push("poweroff when running", "change_type");
   if (op === "create" || op === "replace") calls.push("create");
   return { calls };
 }
