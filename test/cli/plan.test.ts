@@ -44,10 +44,10 @@ describe("fleet plan --json", () => {
 
   it("lists every resource by type token and name", () => {
     const resources = doc.nodes[2].resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
-    expect(resources).toHaveLength(12);
+    expect(resources).toHaveLength(14);
     expect(resources).toContain("hcloud:index/server:Server prd-sha-het-us-hil1-001-server");
     expect(resources).toContain("command:local:Command prd-sha-het-us-hil1-001-register");
-    expect(doc.resourceCount).toBe(36);
+    expect(doc.resourceCount).toBe(42);
   });
 
   it("shows key inputs but never a secret's value", () => {
@@ -67,14 +67,14 @@ describe("fleet plan", () => {
   it("prints firewall, DNS and totals as text", () => {
     const run = plan(["--stack", "stg"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Stack stg: 1 node, 12 resources, €4\.99\/month$/m);
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, 14 resources, €4\.99\/month$/m);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
     expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
   });
 
   it("prints a Markdown table for a pull request", () => {
     const run = plan(["--stack", "prd", "--markdown"]);
-    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 12 |");
+    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 14 |");
   });
 
   it("fails with positions and declares nothing when the fleet is invalid", () => {
