@@ -73,14 +73,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--project <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--json", "print JSON for tools")
     .option("--markdown", "print Markdown for a pull request")
-    .action(async (opts: { stack: string; fleet?: string; project: string; json?: boolean; markdown?: boolean }) => {
+    .option("--base <file>", "compare with this fleet file and list rebuilt and resized servers")
+    .action(async (opts: { stack: string; fleet?: string; project: string; json?: boolean; markdown?: boolean; base?: string }) => {
       if (opts.json && opts.markdown) {
         io.err("fleet plan: choose one of --json and --markdown");
         code = EXIT.usage;
         return;
       }
       code = await planCommand(io, {
-        stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
+        stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.base ? { base: opts.base } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });

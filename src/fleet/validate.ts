@@ -11,6 +11,7 @@ import { panelSupportsNode } from "./rules/panel-supports-node";
 import { providerProvisions } from "./rules/provider-provisions";
 import { regionExists } from "./rules/region-exists";
 import { replacesSameEnvironment } from "./rules/replaces-same-environment";
+import { identityNotInDefaults, imageOnNode } from "./rules/server-identity-on-node";
 import { sizeAvailable } from "./rules/size-available";
 import { typeImplemented } from "./rules/type-implemented";
 import { uniqueHostnames } from "./rules/unique-hostnames";
@@ -18,10 +19,10 @@ import { uniqueHostnames } from "./rules/unique-hostnames";
 /** Every node rule, in the order a reader checks a hostname: left to right, then the body. */
 export const NODE_RULES: readonly NodeRule[] = [
   hostnameFormat, environmentKnown, typeImplemented, providerProvisions, regionExists,
-  countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid,
+  countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid, imageOnNode,
 ];
 
-export const FLEET_RULES: readonly FleetRule[] = [uniqueHostnames];
+export const FLEET_RULES: readonly FleetRule[] = [uniqueHostnames, identityNotInDefaults];
 
 /** The outcome of validating a fleet file: the fleet (when it could be read at all)
  *  and every issue, sorted by position. Errors mean nothing may be deployed. */

@@ -11,12 +11,12 @@ const ROOT = join(__dirname, "../..");
 function plan(args: string[], fleetText?: string) {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   for (const stack of ["prd", "stg", "dev"]) cpSync(join(ROOT, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
-  writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22, image: debian-12 }
+  writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { size: cpx42 }
-  prd-sha-het-fi-hel1-007: {}
-  prd-sha-het-us-hil1-001: { size: ccx13 }
-  stg-sha-het-de-nbg1-001: { size: cx33 }
+  prd-sha-het-de-fsn1-001: { size: cpx42, image: debian-12 }
+  prd-sha-het-fi-hel1-007: { image: debian-12 }
+  prd-sha-het-us-hil1-001: { size: ccx13, image: debian-12 }
+  stg-sha-het-de-nbg1-001: { size: cx33, image: debian-12 }
 `);
   const run = spawnSync(join(ROOT, "bin/fleet"), ["plan", "--project", dir, ...args], { encoding: "utf8" });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -82,5 +82,15 @@ describe("fleet plan", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/fleet\.yaml:2:15: error: country "us" does not match region fsn1/);
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("fleet plan --base", () => {
+  it("lists a node's own image change as a rebuild that erases its disk", () => {
+    const base = join(mkdtempSync(join(tmpdir(), "base-")), "fleet.yaml");
+    writeFileSync(base, "defaults: { size: cpx22, image: ubuntu-22.04 }\nnodes:\n  stg-sha-het-de-nbg1-001: { size: cx33 }\n");
+    const run = plan(["--stack", "stg", "--base", base]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("stg-sha-het-de-nbg1-001: REBUILD (image ubuntu-22.04 → debian-12): the server is replaced and its disk is erased");
   });
 });

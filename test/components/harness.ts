@@ -111,10 +111,10 @@ export function byName(resources: readonly RecordedResource[], name: string): Re
   return found;
 }
 
-export const FLEET = `defaults: { size: cpx22, image: ubuntu-24.04 }
+export const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { size: cpx32 }
-  prd-sha-het-us-ash1-001: { protect: false }
-  stg-sha-het-de-fsn1-001: {}
-  dev-sha-het-de-fsn1-001: { size: cx23 }
+  prd-sha-het-de-fsn1-001: { size: cpx32, image: ubuntu-24.04 }
+  prd-sha-het-us-ash1-001: { protect: false, image: ubuntu-24.04 }
+  stg-sha-het-de-fsn1-001: { image: ubuntu-24.04 }
+  dev-sha-het-de-fsn1-001: { size: cx23, image: ubuntu-24.04 }
 `;

@@ -169,3 +169,34 @@ describe("timing knobs", () => {
     expect(step(slower, "-server")?.op).toBe("same");
   });
 });
+
+describe("edits outside a node's own entry", () => {
+  const STG = "stg-sha-het-de-fsn1-001";
+  const stg = (head: string, image = "ubuntu-24.04") => `${head}nodes:\n  ${STG}: { size: cpx22, image: ${image} }\n  stg-sha-het-de-nbg1-001: { size: cpx22, image: ubuntu-24.04 }\n`;
+
+  it("refuses a defaults image before declaring anything, so no existing server is rebuilt", async () => {
+    await expect(runStack("stg", stg("defaults: { image: debian-13 }\n"))).rejects.toThrow(/image may not be set in defaults/);
+  });
+
+  it("refuses a defaults rebuild generation the same way", async () => {
+    await expect(runStack("stg", stg("defaults: { rebuild: 1 }\n"))).rejects.toThrow(/rebuild may not be set in defaults/);
+  });
+
+  it("refuses a node that would take its image from the code default", async () => {
+    await expect(runStack("stg", `nodes:\n  ${STG}: { size: cpx22 }\n`)).rejects.toThrow(/has no image of its own/);
+  });
+
+  it("rebuilds only the node whose own image changed (unprotected stg)", async () => {
+    const first = deploy([], (await runStack("stg", stg(""))).state);
+    const next = deploy(first.state, (await runStack("stg", stg("", "debian-13"))).state);
+    expect(next.error).toBeUndefined();
+    expect(next.steps.filter((s) => s.op === "replace" && s.type === "hcloud:index/server:Server").map((s) => s.name)).toEqual([`${STG}-server`]);
+  });
+
+  it("refuses a protected node's own image change until it is unprotected", async () => {
+    const first = await created();
+    const next = await up(first.state, fleet("").replace("ubuntu-24.04", "debian-13"));
+    expect(next.error).toMatch(/marked for protection/);
+    expect(ran(next)).toEqual([]);
+  });
+});
