@@ -32,12 +32,14 @@ export const fakeOutputs: OutputFaker = (type, name, _inputs, id) => {
  *  the way a real engine keeps them. `state` is what the engine would record. */
 export async function runStack(stack: string, fleetText: string, overrides: Partial<StackSettings> = {},
   secrets: { registrationToken?: string } = { registrationToken: "token-for-tests" },
+  engine: { supports?: (feature: string) => boolean } = {},
 ): Promise<{ resources: RecordedResource[]; outputs: StackOutputs; state: EngineResource[] }> {
   const dir = mkdtempSync(join(tmpdir(), "stack-"));
   writeFileSync(join(dir, "fleet.yaml"), fleetText);
   const settings = { ...readStackFile(ROOT, stack).stack!.settings, fleetFile: join(dir, "fleet.yaml"), ...overrides };
   const resources = await installRecorder("node-fleet", stack, fakeOutputs);
   const state = captureEngineState();
+  if (engine.supports) answerFeatures(engine.supports);
   const config = stackConfigMap(settings, secrets);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const outputs = await program();
@@ -59,6 +61,13 @@ interface FullRequest {
   getObject(): { toJavaScript(): Record<string, unknown> };
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+/** Makes the mock monitor answer SupportsFeature as an engine of another version would. */
+function answerFeatures(supports: (feature: string) => boolean): void {
+  type FeatureCallback = (err: unknown, response: { getHassupport(): boolean }) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { supportsFeature(req: { getId(): string }, cb: FeatureCallback): void };
+  monitor.supportsFeature = (req, cb) => cb(null, { getHassupport: () => supports(req.getId()) });
 }
 
 function stableId(type: string, name: string): number {
