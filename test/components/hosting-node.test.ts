@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
+import type { EngineResource } from "../engine/model";
 import { byName, FLEET, runStack } from "./harness";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 let resources: RecordedResource[];
+let state: EngineResource[];
 const r = (suffix: string) => byName(resources, `${NODE}${suffix}`);
 const urnOf = (suffix: string) => r(suffix).urn;
 
 beforeAll(async () => {
-  ({ resources } = await runStack("prd", FLEET));
+  ({ resources, state } = await runStack("prd", FLEET));
 });
 
 describe("HostingNode resources", () => {
@@ -135,6 +137,20 @@ describe("HostingNode steps", () => {
     expect(isSecretValue(env.REGISTRATION_TOKEN)).toBe(true);
     expect(isSecretValue(env.PANEL_API_PASSWORD)).toBe(true);
     expect(JSON.stringify(r("-register").inputs.create)).not.toContain("token");
+  });
+});
+
+describe("time limits", () => {
+  const timeouts = (suffix: string) => state.find((x) => x.name === `${NODE}${suffix}`)!.customTimeouts;
+
+  it("bounds the server's creation by timeouts.serverCreate", () => {
+    expect(timeouts("-server")).toEqual({ create: "600s" });
+  });
+
+  it("lets the command provider kill a step a minute after the step's own limit", () => {
+    expect(timeouts("-provision")).toEqual({ create: "1860s", update: "1860s" });
+    expect(timeouts("-register")).toEqual({ create: "180s", update: "180s", delete: "180s" });
+    expect(timeouts("-power-off")).toEqual({ create: "360s", update: "360s" });
   });
 });
 
