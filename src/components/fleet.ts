@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePlan } from "../plan/node-plan";
 import { sumEur } from "../plan/cost";
-import { HostingNode, type NodeTimeouts, type RegistrationArgs } from "./hosting-node";
+import { HostingNode, type NodeTimeouts } from "./hosting-node";
+import type { RegistrationArgs } from "./registration";
 
 export interface FleetArgs {
   /** This stack's nodes, already planned. */
