@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
+import { NODE_DEFAULTS } from "../fleet/schema";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--type <type>", "node type", "sha")
     .option("--provider <provider>", "provider code", "het")
     .option("--display-name <name>", "friendly name")
-    .option("--image <image>", "image (default: the fleet's default)")
+    .option("--image <image>", `image, written on the node (default: ${NODE_DEFAULTS.image})`)
     .option("--panel <panel>", "panel (default: the fleet's default)")
     .option("--fleet <file>", "fleet file", "fleet.yaml")
     .option("--dry-run", "print the new fleet file instead of writing it", false)
