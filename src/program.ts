@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadCatalog } from "./catalog/load";
 import { Fleet, type NodeOutputs } from "./components/fleet";
-import { directoryDigest } from "./components/playbook-digest";
+import { requireRebuildSupport } from "./components/engine-support";
+import { filesDigest, playbookFiles } from "./components/playbook-digest";
 import { readStackConfig } from "./config";
 import { validateFleetFile } from "./fleet/validate";
 import { planFleet } from "./plan/node-plan";
@@ -23,6 +24,7 @@ export interface StackOutputs {
 /** The stack program: config → fleet file → plans → one Fleet. Nothing is declared
  *  unless the config and the whole fleet file are valid. */
 export async function program(): Promise<StackOutputs> {
+  await requireRebuildSupport();
   const { settings, registrationToken } = readStackConfig();
   const catalog = loadCatalog();
   const { fleet, issues } = validateFleetFile(resolve(PROJECT_ROOT, settings.fleetFile), catalog);
@@ -31,16 +33,16 @@ export async function program(): Promise<StackOutputs> {
     throw new pulumi.RunError(`the fleet file is invalid; nothing was declared:\n${issues.map(formatIssue).join("\n")}`);
   }
   const plans = planFleet(fleet, catalog, settings);
+  const playbooks = playbookFiles(PROJECT_ROOT);
+  if (!playbooks.tracked) pulumi.log.warn("ansible/ is not in a git checkout: every file there counts toward the playbook digest");
+  const hcloudToken = new pulumi.Config("hcloud").getSecret("token");
   const nodes = await Fleet.declare(settings.environment, {
     plans,
-    environment: settings.environment,
     zoneId: settings.cloudflareZoneId,
-    ...(settings.masterSshPublicKey ? { masterSshPublicKey: settings.masterSshPublicKey } : {}),
-    playbookDigest: directoryDigest(resolve(PROJECT_ROOT, "ansible")),
-    sshWaitSeconds: settings.timeouts.sshWait,
-    ...(registrationToken && settings.registrationUrl
-      ? { registration: { url: settings.registrationUrl, token: registrationToken, timeoutSeconds: settings.timeouts.registration } }
-      : {}),
+    playbookDigest: filesDigest(PROJECT_ROOT, playbooks.files),
+    timeouts: settings.timeouts,
+    ...(registrationToken && settings.registrationUrl ? { registration: { url: settings.registrationUrl, token: registrationToken } } : {}),
+    ...(hcloudToken ? { hcloudToken } : {}),
   });
   return {
     environment: settings.environment,

@@ -51,17 +51,36 @@ export const SizesFileSchema = z.strictObject({
 export type Size = z.infer<typeof SizeSchema> & { readonly name: string; readonly provider: string };
 export type PriceInfo = z.infer<typeof SizesFileSchema>["prices"];
 
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 sum: 64 lowercase hex digits (sha256sum FILE)");
+const GitTag = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a release tag as the repository spells it, e.g. v8.1.3");
+
+/** The panel's installer, pinned to a tag and verified by checksum before it runs. */
+export const InstallerSchema = z.strictObject({
+  tag: GitTag,
+  sha256: Sha256,
+  /** Tag of the function library the installer sources from its own directory. */
+  slibTag: GitTag,
+  slibSha256: Sha256,
+});
+export type Installer = z.infer<typeof InstallerSchema>;
+
 export const PanelSchema = z.strictObject({
   name: z.string().min(1),
   status: z.enum(["implemented", "planned"]),
   license: z.string().min(1),
-  version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a pinned version, e.g. 7.30.8").optional(),
-  webminVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a pinned version, e.g. 2.402").optional(),
+  version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a pinned version, e.g. 8.1.0").optional(),
+  webminVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a pinned version, e.g. 2.660").optional(),
+  installer: InstallerSchema.optional(),
   apiPort: z.number().int().min(1).max(65535).optional(),
   /** Node type codes the panel is installed on. */
   serves: z.array(z.string().regex(/^[a-z]{3}$/)).min(1),
   /** Image names the panel's installer supports. */
   images: z.array(z.string()),
+}).superRefine((panel, ctx) => {
+  if (panel.status !== "implemented") return;
+  for (const key of ["version", "webminVersion", "installer"] as const) {
+    if (panel[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: `an implemented panel needs a pinned ${key}` });
+  }
 });
 export const PanelsFileSchema = z.strictObject({ panels: z.record(z.string().regex(/^[a-z0-9-]+$/), PanelSchema) });
 export type Panel = z.infer<typeof PanelSchema> & { readonly id: string };

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
+import { NODE_DEFAULTS } from "../fleet/schema";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--type <type>", "node type", "sha")
     .option("--provider <provider>", "provider code", "het")
     .option("--display-name <name>", "friendly name")
-    .option("--image <image>", "image (default: the fleet's default)")
+    .option("--image <image>", `image, written on the node (default: ${NODE_DEFAULTS.image})`)
     .option("--panel <panel>", "panel (default: the fleet's default)")
     .option("--fleet <file>", "fleet file", "fleet.yaml")
     .option("--dry-run", "print the new fleet file instead of writing it", false)
@@ -73,14 +74,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--project <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--json", "print JSON for tools")
     .option("--markdown", "print Markdown for a pull request")
-    .action(async (opts: { stack: string; fleet?: string; project: string; json?: boolean; markdown?: boolean }) => {
+    .option("--base <file>", "compare with this fleet file and list rebuilt and resized servers")
+    .action(async (opts: { stack: string; fleet?: string; project: string; json?: boolean; markdown?: boolean; base?: string }) => {
       if (opts.json && opts.markdown) {
         io.err("fleet plan: choose one of --json and --markdown");
         code = EXIT.usage;
         return;
       }
       code = await planCommand(io, {
-        stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
+        stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.base ? { base: opts.base } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });

@@ -1,9 +1,16 @@
 /** Command lines of the node steps. They carry no values: every input reaches the
  *  scripts through the environment or stdin, so nothing secret is ever in a command
  *  text (which @pulumi/command prints in full when a step fails). Relative to the
- *  project directory, where Pulumi runs commands. */
+ *  project directory: the engine's working directory, and so the command provider's,
+ *  because Pulumi.yaml names no `main` (pulumi pkg/engine/project.go getPwdMain). */
 export const STEP_COMMANDS = {
   provision: "ansible/bin/provision",
+  powerOff: "ansible/bin/power-off",
+  powerOn: "ansible/bin/power-on",
   register: "node bin/register put",
   deregister: "node bin/register delete",
 } as const;
+
+/** Seconds a step may run past its own deadline before the command provider kills it
+ *  (customTimeouts): the scripts stop themselves first, cleanly. */
+export const STEP_GRACE_SECONDS = 60;

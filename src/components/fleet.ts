@@ -1,19 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePlan } from "../plan/node-plan";
 import { sumEur } from "../plan/cost";
-import { HostingNode, type RegistrationArgs } from "./hosting-node";
-import { cloudProvider } from "./providers";
+import { HostingNode, type NodeTimeouts } from "./hosting-node";
+import type { RegistrationArgs } from "./registration";
 
 export interface FleetArgs {
   /** This stack's nodes, already planned. */
   readonly plans: readonly NodePlan[];
-  readonly environment: string;
   readonly zoneId: pulumi.Input<string>;
-  /** Fleet-wide emergency key (seed 000), added to every new server. */
-  readonly masterSshPublicKey?: string;
   readonly playbookDigest: string;
-  readonly sshWaitSeconds: number;
+  readonly timeouts: NodeTimeouts;
   readonly registration?: RegistrationArgs;
+  readonly hcloudToken?: pulumi.Output<string>;
 }
 
 /** What the stack reports per node. */
@@ -34,7 +32,6 @@ export const PREVIEW_BATCH = 25;
 export class Fleet extends pulumi.ComponentResource {
   public readonly nodes: Record<string, NodeOutputs> = {};
   public readonly totalMonthlyCostEur: number;
-  private readonly masterKeyIds = new Map<string, pulumi.Output<string>>();
 
   /** Declares the fleet and its nodes. In a preview, nodes are declared in batches
    *  that each wait for the engine: registration is immediate there, and pacing keeps
@@ -57,29 +54,17 @@ export class Fleet extends pulumi.ComponentResource {
   }
 
   private declareNode(plan: NodePlan, args: FleetArgs): HostingNode {
-    const masterSshKeyId = this.masterKeyFor(plan.provider, args);
     const node = new HostingNode(plan.hostname, {
       plan,
       zoneId: args.zoneId,
-      ...(masterSshKeyId ? { masterSshKeyId } : {}),
       playbookDigest: args.playbookDigest,
-      sshWaitSeconds: args.sshWaitSeconds,
+      timeouts: args.timeouts,
       ...(args.registration ? { registration: args.registration } : {}),
+      ...(args.hcloudToken ? { hcloudToken: args.hcloudToken } : {}),
     }, { parent: this, protect: plan.protect });
     this.nodes[plan.hostname] = {
       fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
     };
     return node;
-  }
-
-  /** One master key per provider, declared when the first node there needs it. */
-  private masterKeyFor(provider: string, args: FleetArgs): pulumi.Output<string> | undefined {
-    if (!args.masterSshPublicKey) return undefined;
-    if (!this.masterKeyIds.has(provider)) {
-      this.masterKeyIds.set(provider, cloudProvider(provider).declareMasterKey(
-        `node-fleet-${args.environment}-master`, args.masterSshPublicKey,
-        { env: args.environment, "managed-by": "node-fleet" }, this));
-    }
-    return this.masterKeyIds.get(provider);
   }
 }

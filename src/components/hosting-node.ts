@@ -3,21 +3,19 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { createHash } from "node:crypto";
 import type { NodePlan } from "../plan/node-plan";
 import { cloudInit } from "./cloud-init";
-import { STEP_COMMANDS } from "./commands";
+import { STEP_COMMANDS, STEP_GRACE_SECONDS } from "./commands";
 import { cloudProvider } from "./providers";
+import { registrationStep, type RegistrationArgs } from "./registration";
 
-/** Steps are commands whose `triggers` replace them: a protected step could never
- *  re-run, so steps opt out of the protection they would inherit from the node. */
-const REPLACEABLE_STEP = { protect: false } as const;
-
-/** Registration with the hosting platform; absent when auto-registration is off. */
-export interface RegistrationArgs {
-  readonly url: string;
-  readonly token: pulumi.Output<string>;
-  /** Seconds the whole registration (retries included) may take. */
-  readonly timeoutSeconds: number;
+/** Time limits of a node, in seconds (stack `timeouts`). */
+export interface NodeTimeouts {
+  readonly serverCreate: number;
+  readonly provision: number;
+  readonly sshWait: number;
+  readonly registration: number;
 }
 
 export interface HostingNodeArgs {
@@ -25,13 +23,26 @@ export interface HostingNodeArgs {
   readonly plan: NodePlan;
   /** Cloudflare zone from stack config `node-fleet:cloudflareZoneId`. */
   readonly zoneId: pulumi.Input<string>;
-  /** The fleet's master key id at the provider, when the stack configures one. */
-  readonly masterSshKeyId?: pulumi.Input<string>;
-  /** Digest of ansible/: a change re-runs provisioning. */
+  /** Digest of the tracked files under ansible/: a change re-runs provisioning. */
   readonly playbookDigest: string;
-  /** Seconds provisioning may wait for SSH after the server boots. */
-  readonly sshWaitSeconds: number;
+  readonly timeouts: NodeTimeouts;
   readonly registration?: RegistrationArgs;
+  /** The Hetzner token (`hcloud:token`), for powering a resized server back on; when
+   *  absent the step uses HCLOUD_TOKEN from the CLI's environment. */
+  readonly hcloudToken?: pulumi.Output<string>;
+}
+
+/** Options every step shares. Steps are never replaced (no `triggers`): they re-run
+ *  through `update`, so they keep the node's protection like everything else. Their
+ *  output may echo what they were given, so it is secret, and it is never handed to the
+ *  next run's environment (pulumi-command local/commandOutputs.go run() does that unless
+ *  addPreviousOutputInEnv is false). */
+const STEP_OUTPUTS_SECRET = { additionalSecretOutputs: ["stdout", "stderr"] };
+
+/** A time limit the command provider enforces (pulumi-go-provider middleware/cancel
+ *  Wrap: context.WithTimeout, then exec.CommandContext kills the process). */
+function stepTimeout(seconds: number): string {
+  return `${seconds + STEP_GRACE_SECONDS}s`;
 }
 
 /** One shared-hosting node: keys, server (through its provider), DNS, provisioning and
@@ -49,7 +60,9 @@ export class HostingNode extends pulumi.ComponentResource {
 
   constructor(name: string, args: HostingNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("node-fleet:index:HostingNode", name, {}, opts);
-    const { plan } = args;
+    const { plan, timeouts } = args;
+    // Every child inherits the node's protection from opts: nothing of a protected node
+    // can be deleted or replaced until the node itself is unprotected.
     const child = { parent: this };
 
     // The tls and random SDKs mark private keys and passwords as secret outputs; the
@@ -57,15 +70,42 @@ export class HostingNode extends pulumi.ComponentResource {
     const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ED25519" }, child);
     const hostKey = new tls.PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, child);
     const hostPublicKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
+    const adminPrivateKey = pulumi.secret(adminKey.privateKeyOpenssh);
+    const hcloudToken: Record<string, pulumi.Output<string>> = args.hcloudToken ? { HCLOUD_TOKEN: pulumi.secret(args.hcloudToken) } : {};
     const userData = pulumi.secret(pulumi.all([hostKey.privateKeyOpenssh, hostPublicKey]).apply(([priv, pub]) =>
       cloudInit({ hostname: plan.hostname, fqdn: plan.fqdn, hostPrivateKey: priv, hostPublicKey: pub })));
 
+    // Before a resize: the provider would pull the power cord (terraform-provider-hcloud
+    // internal/server/resource.go resourceServerUpdate: Poweroff, then ChangeType), so the
+    // node is shut down cleanly first. The script acts only when the size differs from
+    // the one it recorded (its previous stdout), so no other change ever stops a node.
+    const powerOff = new command.local.Command(`${name}-power-off`, {
+      create: STEP_COMMANDS.powerOff,
+      update: STEP_COMMANDS.powerOff,
+      environment: {
+        NODE_HOSTNAME: plan.hostname, NODE_HOST_KEY: hostPublicKey, NODE_SERVER_TYPE: plan.serverType,
+        NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
+      },
+      stdin: adminPrivateKey,
+      logging: command.types.enums.local.Logging.Stderr,
+      addPreviousOutputInEnv: true,
+    }, { ...child, additionalSecretOutputs: ["stderr"], customTimeouts: { create: stepTimeout(timeouts.sshWait), update: stepTimeout(timeouts.sshWait) } });
+
     const server = cloudProvider(plan.provider).declareServer(name, {
-      plan,
-      adminPublicKey: adminKey.publicKeyOpenssh,
-      userData,
-      extraSshKeyIds: args.masterSshKeyId ? [args.masterSshKeyId] : [],
+      plan, adminPublicKey: adminKey.publicKeyOpenssh, userData, createTimeoutSeconds: timeouts.serverCreate, after: [powerOff],
     }, this);
+
+    // After a resize the provider leaves the server off; this powers it back on.
+    const powerOn = new command.local.Command(`${name}-power-on`, {
+      create: STEP_COMMANDS.powerOn,
+      update: STEP_COMMANDS.powerOn,
+      environment: {
+        NODE_HOSTNAME: plan.hostname, NODE_SERVER_ID: server.id, NODE_SERVER_TYPE: server.serverType,
+        NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
+      },
+      logging: command.types.enums.local.Logging.Stderr,
+      addPreviousOutputInEnv: true,
+    }, { ...child, additionalSecretOutputs: ["stderr"], customTimeouts: { create: stepTimeout(timeouts.sshWait), update: stepTimeout(timeouts.sshWait) } });
 
     const records = plan.dnsRecords.map((record) => new cloudflare.DnsRecord(`${name}-${record.type.toLowerCase()}`, {
       zoneId: args.zoneId,
@@ -82,8 +122,13 @@ export class HostingNode extends pulumi.ComponentResource {
     }, child);
     const panelPassword = pulumi.secret(password.result);
 
+    // What the node is configured from. The script records it on the node and skips the
+    // playbook when it is unchanged, so a change of a timing knob never re-runs it.
+    const configDigest = pulumi.all([server.id, hostPublicKey]).apply(([id, hostKeyLine]) => createHash("sha256")
+      .update(JSON.stringify([id, hostKeyLine, plan.rebuild, plan.ansibleVars, args.playbookDigest])).digest("hex"));
     const provision = new command.local.Command(`${name}-provision`, {
       create: STEP_COMMANDS.provision,
+      update: STEP_COMMANDS.provision,
       environment: {
         NODE_HOSTNAME: plan.hostname,
         NODE_HOST: server.ipv4,
@@ -91,38 +136,30 @@ export class HostingNode extends pulumi.ComponentResource {
         NODE_USER: "root",
         NODE_HOST_KEY: hostPublicKey,
         NODE_VARS: JSON.stringify(plan.ansibleVars),
-        NODE_SSH_WAIT: String(args.sshWaitSeconds),
+        NODE_CONFIG_DIGEST: configDigest,
+        NODE_SSH_WAIT: String(timeouts.sshWait),
+        NODE_TIMEOUT: String(timeouts.provision),
         NODE_PANEL_PASSWORD: panelPassword,
       },
-      stdin: pulumi.secret(adminKey.privateKeyOpenssh),
+      stdin: adminPrivateKey,
       logging: command.types.enums.local.Logging.StdoutAndStderr,
-      triggers: [server.id, plan.rebuild, args.playbookDigest],
-    }, { ...child, ...REPLACEABLE_STEP, dependsOn: [...records, ...server.ready] });
+      addPreviousOutputInEnv: false,
+    }, {
+      ...child, ...STEP_OUTPUTS_SECRET,
+      customTimeouts: { create: stepTimeout(timeouts.provision), update: stepTimeout(timeouts.provision) },
+      dependsOn: [...records, ...server.ready, powerOn],
+    });
 
-    let registration: command.local.Command | undefined;
-    if (args.registration) {
-      const reg = args.registration;
-      registration = new command.local.Command(`${name}-register`, {
-        create: STEP_COMMANDS.register,
-        delete: STEP_COMMANDS.deregister,
-        environment: {
-          REGISTRATION_URL: reg.url,
-          REGISTRATION_TOKEN: reg.token,
-          REGISTRATION_TIMEOUT: String(reg.timeoutSeconds),
-          NODE_HOSTNAME: plan.hostname,
-          NODE_REGISTRATION: pulumi.jsonStringify(registrationPayload(plan, server)),
-          PANEL_API_PASSWORD: panelPassword,
-        },
-        logging: command.types.enums.local.Logging.Stderr,
-      }, {
-        ...child,
-        ...REPLACEABLE_STEP,
-        dependsOn: [provision],
-        // Without it, a replacement's delete (run with the old inputs) would deregister
-        // the new registration of the same hostname.
-        deleteBeforeReplace: true,
-      });
-    }
+    const registration = new command.local.Command(`${name}-register`, args.registration
+      ? registrationStep(plan, server, args.registration, timeouts.registration, panelPassword)
+      // Auto-registration off: the step stays, inert (pulumi-command Create/Update/Delete
+      // run nothing without a command), so switching the feature off deregisters nobody.
+      : {},
+    {
+      ...child, ...STEP_OUTPUTS_SECRET,
+      dependsOn: [provision],
+      customTimeouts: { create: stepTimeout(timeouts.registration), update: stepTimeout(timeouts.registration), delete: stepTimeout(timeouts.registration) },
+    });
 
     this.hostname = pulumi.output(plan.hostname);
     this.fqdn = pulumi.output(plan.fqdn);
@@ -131,7 +168,7 @@ export class HostingNode extends pulumi.ComponentResource {
     this.serverId = server.id;
     this.size = pulumi.output(plan.serverType);
     this.monthlyCostEur = pulumi.output(plan.monthlyCostEur);
-    this.registered = allRegistered([adminKey, hostKey, password, ...server.resources, ...records, provision, ...(registration ? [registration] : [])]);
+    this.registered = allRegistered([adminKey, hostKey, powerOff, ...server.resources, powerOn, ...records, password, provision, registration]);
     this.registerOutputs({
       hostname: this.hostname, fqdn: this.fqdn, ipv4: this.ipv4, ipv6: this.ipv6,
       serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur,
@@ -142,29 +179,4 @@ export class HostingNode extends pulumi.ComponentResource {
 /** Resolves when the engine has taken every resource (its URN is known then). */
 function allRegistered(resources: readonly pulumi.Resource[]): Promise<void> {
   return Promise.all(resources.map((r) => new Promise<void>((done) => r.urn.apply(() => done())))).then(() => undefined);
-}
-
-/** What the platform is told about a node (seed 000 register_in_platform); the panel
- *  password is added by the registration command from its own secret variable. */
-function registrationPayload(plan: NodePlan, server: { id: pulumi.Output<string>; ipv4: pulumi.Output<string>; ipv6: pulumi.Output<string> }) {
-  return {
-    hostname: plan.hostname,
-    fqdn: plan.fqdn,
-    displayName: plan.displayName,
-    serverId: server.id,
-    ipv4: server.ipv4,
-    ipv6: server.ipv6,
-    environment: plan.environment,
-    type: plan.type,
-    provider: plan.provider,
-    region: plan.region,
-    location: plan.location,
-    size: plan.serverType,
-    capacity: plan.capacity,
-    status: plan.status,
-    replaces: plan.replaces ?? null,
-    panel: { type: plan.panel.id, version: plan.panel.version, apiUrl: plan.panel.apiUrl, apiUser: plan.panel.apiUser },
-    monthlyCostEur: plan.monthlyCostEur,
-    correlationId: plan.correlationId,
-  };
 }

@@ -1,28 +1,45 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
-/** A digest of every file under a directory (names and contents, in sorted order), so
- *  that any change to the playbooks re-runs provisioning and nothing else does. */
-export function directoryDigest(dir: string): string {
-  const hash = createHash("sha256");
-  const walk = (current: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(current).sort();
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry === "__pycache__" || entry.endsWith(".retry") || entry.endsWith(".pyc")) continue;
-      const path = join(current, entry);
-      if (statSync(path).isDirectory()) {
-        walk(path);
-      } else {
-        hash.update(`${relative(dir, path)}\0`).update(readFileSync(path)).update("\0");
+/** The files that make up a directory of the project, as git tracks them: two checkouts
+ *  of one commit then agree, whatever else lies around (retry files, caches, editor
+ *  backups, an untracked vars file). Outside a git checkout every file counts, and
+ *  `tracked` says so. Paths are relative to the project and sorted. */
+export function projectFiles(projectDir: string, dir: string): { files: string[]; tracked: boolean } {
+  try {
+    const out = execFileSync("git", ["ls-files", "-z", "--", dir], { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return { files: out.split("\0").filter(Boolean).sort(), tracked: true };
+  } catch {
+    const files: string[] = [];
+    const walk = (current: string): void => {
+      for (const entry of readdirSync(current).sort()) {
+        const path = join(current, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else files.push(relative(projectDir, path));
       }
-    }
-  };
-  walk(dir);
+    };
+    walk(join(projectDir, dir));
+    return { files: files.sort(), tracked: false };
+  }
+}
+
+/** A digest of files (path, whether executable, content), so that any change to the
+ *  playbooks re-runs provisioning and nothing else does. */
+export function filesDigest(projectDir: string, files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    const path = join(projectDir, file);
+    const executable = (statSync(path).mode & 0o111) !== 0;
+    hash.update(`${file}\0${executable ? "x" : "-"}\0`).update(readFileSync(path)).update("\0");
+  }
   return hash.digest("hex");
+}
+
+/** What Ansible runs on a node: ansible/ without the step scripts in ansible/bin, which
+ *  drive a run and do not change what a node becomes. */
+export function playbookFiles(projectDir: string): { files: string[]; tracked: boolean } {
+  const all = projectFiles(projectDir, "ansible");
+  return { files: all.files.filter((file) => !file.startsWith("ansible/bin/")), tracked: all.tracked };
 }

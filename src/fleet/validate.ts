@@ -13,16 +13,17 @@ import { regionExists } from "./rules/region-exists";
 import { replacesNoCycle } from "./rules/replaces-no-cycle";
 import { replacesOnce } from "./rules/replaces-once";
 import { replacesSameEnvironment } from "./rules/replaces-same-environment";
+import { identityNotInDefaults, imageOnNode } from "./rules/server-identity-on-node";
 import { sizeAvailable } from "./rules/size-available";
 import { typeImplemented } from "./rules/type-implemented";
 
 /** Every node rule, in the order a reader checks a hostname: left to right, then the body. */
 export const NODE_RULES: readonly NodeRule[] = [
   hostnameFormat, environmentKnown, typeImplemented, providerProvisions, regionExists,
-  countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid,
+  countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid, imageOnNode,
 ];
 
-export const FLEET_RULES: readonly FleetRule[] = [replacesOnce, replacesNoCycle];
+export const FLEET_RULES: readonly FleetRule[] = [replacesOnce, replacesNoCycle, identityNotInDefaults];
 
 /** The outcome of validating a fleet file: the fleet (when it could be read at all)
  *  and every issue, sorted by position. Errors mean nothing may be deployed. */

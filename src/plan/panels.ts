@@ -16,11 +16,21 @@ export interface PanelPlanner {
 }
 
 const virtualmin: PanelPlanner = {
-  ansibleVars: (panel) => ({
-    virtualmin_version: panel.version ?? "",
-    virtualmin_webmin_version: panel.webminVersion ?? "",
-    virtualmin_license: panel.license,
-  }),
+  /** The pins of catalog/panels.yaml, the only place they are decided; the role has no
+   *  defaults for them, so a node can only be installed from what the catalog says. */
+  ansibleVars: (panel) => {
+    const { version, webminVersion, installer } = panel;
+    if (!version || !webminVersion || !installer) throw new Error(`panel ${panel.id}: catalog/panels.yaml pins no versions or installer`);
+    return {
+      virtualmin_version: version,
+      virtualmin_webmin_version: webminVersion,
+      virtualmin_license: panel.license,
+      virtualmin_installer_tag: installer.tag,
+      virtualmin_installer_sha256: installer.sha256,
+      virtualmin_slib_tag: installer.slibTag,
+      virtualmin_slib_sha256: installer.slibSha256,
+    };
+  },
   apiUrl: (fqdn, panel) => `https://${fqdn}:${panel.apiPort ?? 10000}/virtual-server/remote.cgi`,
   apiUser: "node-fleet-api",
 };

@@ -88,7 +88,7 @@ describe("provisioning a fresh Debian 12 host", () => {
 
   it("records the pinned Virtualmin versions", () => {
     expect(JSON.parse(on("cat /etc/node-fleet/virtualmin.json"))).toEqual(expect.objectContaining({
-      fqdn: plan.fqdn, virtualmin_version: "7.30.8", webmin_version: "2.402", bundle: "LAMP",
+      fqdn: plan.fqdn, virtualmin_version: "8.1.0", webmin_version: "2.660", bundle: "LAMP",
     }));
   });
 });
@@ -100,11 +100,11 @@ describe("the Virtualmin role offline", () => {
     const run = await provision(env({ NODE_TAGS: "preflight",
       NODE_VARS: vars({ virtualmin_supported_systems: [{ distribution: "Ubuntu", version: "24" }] }) }), host.adminPrivateKey);
     expect(run.code).not.toBe(0);
-    expect(run.stdout.replace(/\s+/g, " ")).toContain("virtualmin: Debian 12 is not supported by installer 7.5.0; supported: Ubuntu 24");
+    expect(run.stdout.replace(/\s+/g, " ")).toContain("virtualmin: Debian 12 is not supported by installer v8.1.3; supported: Ubuntu 24");
   }, 120_000);
 
   it("refuses to run an installer it cannot verify", async () => {
-    const run = await provision(env({ NODE_TAGS: "install", NODE_VARS: vars({ virtualmin_install_enabled: true }) }), host.adminPrivateKey);
+    const run = await provision(env({ NODE_TAGS: "install", NODE_VARS: vars({ virtualmin_install_enabled: true, virtualmin_installer_sha256: "" }) }), host.adminPrivateKey);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain("nothing is run unverified");
   }, 120_000);

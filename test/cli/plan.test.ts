@@ -11,12 +11,12 @@ const ROOT = join(__dirname, "../..");
 function plan(args: string[], fleetText?: string) {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   for (const stack of ["prd", "stg", "dev"]) cpSync(join(ROOT, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
-  writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22, image: debian-12 }
+  writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { size: cpx42 }
-  prd-sha-het-fi-hel1-007: {}
-  prd-sha-het-us-hil1-001: { size: ccx13 }
-  stg-sha-het-de-nbg1-001: { size: cx33 }
+  prd-sha-het-de-fsn1-001: { size: cpx42, image: debian-12 }
+  prd-sha-het-fi-hel1-007: { image: debian-12 }
+  prd-sha-het-us-hil1-001: { size: ccx13, image: debian-12 }
+  stg-sha-het-de-nbg1-001: { size: cx33, image: debian-12 }
 `);
   const run = spawnSync(join(ROOT, "bin/fleet"), ["plan", "--project", dir, ...args], { encoding: "utf8" });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -44,10 +44,10 @@ describe("fleet plan --json", () => {
 
   it("lists every resource by type token and name", () => {
     const resources = doc.nodes[2].resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
-    expect(resources).toHaveLength(12);
+    expect(resources).toHaveLength(14);
     expect(resources).toContain("hcloud:index/server:Server prd-sha-het-us-hil1-001-server");
     expect(resources).toContain("command:local:Command prd-sha-het-us-hil1-001-register");
-    expect(doc.resourceCount).toBe(36);
+    expect(doc.resourceCount).toBe(42);
   });
 
   it("shows key inputs but never a secret's value", () => {
@@ -67,14 +67,14 @@ describe("fleet plan", () => {
   it("prints firewall, DNS and totals as text", () => {
     const run = plan(["--stack", "stg"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Stack stg: 1 node, 12 resources, €4\.99\/month$/m);
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, 14 resources, €4\.99\/month$/m);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
     expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
   });
 
   it("prints a Markdown table for a pull request", () => {
     const run = plan(["--stack", "prd", "--markdown"]);
-    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 12 |");
+    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 14 |");
   });
 
   it("fails with positions and declares nothing when the fleet is invalid", () => {
@@ -82,5 +82,15 @@ describe("fleet plan", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/fleet\.yaml:2:15: error: country "us" does not match region fsn1/);
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("fleet plan --base", () => {
+  it("lists a node's own image change as a rebuild that erases its disk", () => {
+    const base = join(mkdtempSync(join(tmpdir(), "base-")), "fleet.yaml");
+    writeFileSync(base, "defaults: { size: cpx22, image: ubuntu-22.04 }\nnodes:\n  stg-sha-het-de-nbg1-001: { size: cx33 }\n");
+    const run = plan(["--stack", "stg", "--base", base]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("stg-sha-het-de-nbg1-001: REBUILD (image ubuntu-22.04 → debian-12): the server is replaced and its disk is erased");
   });
 });

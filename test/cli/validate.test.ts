@@ -19,8 +19,8 @@ describe("fleet validate", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr.split("\n")).toEqual([
       expect.stringMatching(/replaces-problems\.yaml:6:15: error: replaces "prd-sha-het-de-fsn1-001" from environment prd/),
-      expect.stringMatching(/replaces-problems\.yaml:8:15: error: /),
-      expect.stringMatching(/replaces-problems\.yaml:10:15: error: /),
+      expect.stringMatching(/replaces-problems\.yaml:9:15: error: /),
+      expect.stringMatching(/replaces-problems\.yaml:12:15: error: /),
       expect.stringMatching(/replaces-problems\.yaml: invalid \(3 errors\)$/),
     ]);
   });

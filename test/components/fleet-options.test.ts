@@ -19,15 +19,18 @@ describe("a dev stack without registration, with a master key", () => {
     expect(resources.filter((r) => r.type === "node-fleet:index:HostingNode").map((r) => r.name)).toEqual(["dev-sha-het-de-fsn1-001"]);
   });
 
-  it("does not declare the registration step", () => {
-    expect(resources.some((r) => r.name.endsWith("-register"))).toBe(false);
+  it("keeps the registration step inert: no command to run, nothing to deregister", () => {
+    const step = byName(resources, "dev-sha-het-de-fsn1-001-register").inputs;
+    expect(step.create).toBeUndefined();
+    expect(step.update).toBeUndefined();
+    expect(step.delete).toBeUndefined();
   });
 
-  it("declares the master key once for the fleet and adds it to the server", () => {
-    const master = resources.filter((r) => r.type === "hcloud:index/sshKey:SshKey" && r.name === "node-fleet-dev-master");
-    expect(master).toHaveLength(1);
-    expect(master[0]!.inputs).toEqual(expect.objectContaining({ name: "node-fleet-dev-master", publicKey: MASTER }));
-    expect(byName(resources, "dev-sha-het-de-fsn1-001-server").inputs.sshKeys).toHaveLength(2);
+  it("hands the master key to provisioning and uploads no key to Hetzner for it", () => {
+    expect(resources.filter((r) => r.type === "hcloud:index/sshKey:SshKey").map((r) => r.name)).toEqual(["dev-sha-het-de-fsn1-001-ssh-key"]);
+    expect(byName(resources, "dev-sha-het-de-fsn1-001-server").inputs.sshKeys).toHaveLength(1);
+    const vars = JSON.parse(String((byName(resources, "dev-sha-het-de-fsn1-001-provision").inputs.environment as Record<string, unknown>).NODE_VARS)) as Record<string, unknown>;
+    expect(vars.node_master_ssh_public_key).toBe(MASTER);
   });
 
   it("leaves dev nodes unprotected", () => {

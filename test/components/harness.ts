@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { installRecorder, type OutputFaker, type RecordedResource } from "../../
 import { program, type StackOutputs } from "../../src/program";
 import type { StackSettings } from "../../src/stack/settings";
 import { readStackFile } from "../../src/stack/stack-file";
+import type { EngineResource } from "../engine/model";
 
 const ROOT = join(__dirname, "../..");
 
@@ -25,19 +27,90 @@ export const fakeOutputs: OutputFaker = (type, name, _inputs, id) => {
 };
 
 /** Runs the real stack program under mocks on a fleet given as text, with the committed
- *  stack file's settings plus overrides. One run per test file (mocks are process-wide). */
+ *  stack file's settings plus overrides. Runs may follow each other in one process; a
+ *  resource's id depends only on its name, so two runs over the same nodes agree on ids
+ *  the way a real engine keeps them. `state` is what the engine would record. */
 export async function runStack(stack: string, fleetText: string, overrides: Partial<StackSettings> = {},
   secrets: { registrationToken?: string } = { registrationToken: "token-for-tests" },
-): Promise<{ resources: RecordedResource[]; outputs: StackOutputs }> {
+  engine: { supports?: (feature: string) => boolean } = {},
+): Promise<{ resources: RecordedResource[]; outputs: StackOutputs; state: EngineResource[] }> {
   const dir = mkdtempSync(join(tmpdir(), "stack-"));
   writeFileSync(join(dir, "fleet.yaml"), fleetText);
   const settings = { ...readStackFile(ROOT, stack).stack!.settings, fleetFile: join(dir, "fleet.yaml"), ...overrides };
   const resources = await installRecorder("node-fleet", stack, fakeOutputs);
+  const state = captureEngineState();
+  if (engine.supports) answerFeatures(engine.supports);
   const config = stackConfigMap(settings, secrets);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const outputs = await program();
   await pulumi.runtime.disconnect();
-  return { resources, outputs };
+  return { resources, outputs, state };
+}
+
+/** The mock monitor's request, for the options the recorder does not keep. */
+interface FullRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+/** Makes the mock monitor answer SupportsFeature as an engine of another version would. */
+function answerFeatures(supports: (feature: string) => boolean): void {
+  type FeatureCallback = (err: unknown, response: { getHassupport(): boolean }) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { supportsFeature(req: { getId(): string }, cb: FeatureCallback): void };
+  monitor.supportsFeature = (req, cb) => cb(null, { getHassupport: () => supports(req.getId()) });
+}
+
+function stableId(type: string, name: string): number {
+  return parseInt(createHash("sha256").update(`${type}:${name}`).digest("hex").slice(0, 7), 16) + 1;
+}
+
+/** Records every registration as engine state, and gives resources name-derived ids. */
+function captureEngineState(): EngineResource[] {
+  const state: EngineResource[] = [];
+  type Callback = (err: unknown, response?: { getUrn(): string }) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: FullRequest, cb: Callback): Promise<void>;
+    mocks: pulumi.runtime.Mocks;
+  };
+  monitor.mocks = {
+    ...monitor.mocks,
+    newResource: (args) => {
+      const id = stableId(args.type, args.name);
+      return { id: String(id), state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, id) } };
+    },
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => register(req, (err, response) => {
+    if (response) {
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
+      const timeouts = req.getCustomtimeouts();
+      state.push({
+        urn: response.getUrn(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
+        protect: req.getProtect() ?? false, deleteBeforeReplace: req.getDeletebeforereplace(),
+        retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
+        replacementTrigger: req.hasReplacementTrigger() ? req.getReplacementTrigger()?.toJavaScript() : undefined,
+        inputs: req.getObject().toJavaScript(), propertyDependencies,
+        customTimeouts: {
+          ...(timeouts?.getCreate() ? { create: timeouts.getCreate() } : {}),
+          ...(timeouts?.getUpdate() ? { update: timeouts.getUpdate() } : {}),
+          ...(timeouts?.getDelete() ? { delete: timeouts.getDelete() } : {}),
+        },
+      });
+    }
+    cb(err, response);
+  });
+  return state;
 }
 
 /** The resource of a node with a role suffix, e.g. `-server`. */
@@ -47,10 +120,10 @@ export function byName(resources: readonly RecordedResource[], name: string): Re
   return found;
 }
 
-export const FLEET = `defaults: { size: cpx22, image: ubuntu-24.04 }
+export const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { size: cpx32 }
-  prd-sha-het-us-ash1-001: { protect: false }
-  stg-sha-het-de-fsn1-001: {}
-  dev-sha-het-de-fsn1-001: { size: cx23 }
+  prd-sha-het-de-fsn1-001: { size: cpx32, image: ubuntu-24.04 }
+  prd-sha-het-us-ash1-001: { protect: false, image: ubuntu-24.04 }
+  stg-sha-het-de-fsn1-001: { image: ubuntu-24.04 }
+  dev-sha-het-de-fsn1-001: { size: cx23, image: ubuntu-24.04 }
 `;

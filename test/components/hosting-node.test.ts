@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
+import type { EngineResource } from "../engine/model";
 import { byName, FLEET, runStack } from "./harness";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 let resources: RecordedResource[];
+let state: EngineResource[];
 const r = (suffix: string) => byName(resources, `${NODE}${suffix}`);
 const urnOf = (suffix: string) => r(suffix).urn;
 
 beforeAll(async () => {
-  ({ resources } = await runStack("prd", FLEET));
+  ({ resources, state } = await runStack("prd", FLEET));
 });
 
 describe("HostingNode resources", () => {
@@ -17,6 +19,7 @@ describe("HostingNode resources", () => {
     const children = resources.filter((x) => x.parent === node.urn).map((x) => `${x.type} ${x.name.slice(NODE.length)}`);
     expect(children.sort()).toEqual([
       "cloudflare:index/dnsRecord:DnsRecord -a", "cloudflare:index/dnsRecord:DnsRecord -aaaa",
+      "command:local:Command -power-off", "command:local:Command -power-on",
       "command:local:Command -provision", "command:local:Command -register",
       "hcloud:index/firewall:Firewall -fw", "hcloud:index/rdns:Rdns -rdns-v4", "hcloud:index/rdns:Rdns -rdns-v6",
       "hcloud:index/server:Server -server", "hcloud:index/sshKey:SshKey -ssh-key",
@@ -45,17 +48,22 @@ describe("HostingNode resources", () => {
     }));
   });
 
-  it("passes hcloud ids as numbers and attaches the node's key and firewall", () => {
+  it("passes hcloud ids as numbers and attaches only the node's own key, and its firewall", () => {
     const server = r("-server").inputs;
     expect(server.firewallIds).toEqual([expect.any(Number)]);
     expect(server.sshKeys).toEqual([expect.stringMatching(/^\d+$/)]);
     expect(r("-server").dependencies).toEqual(expect.arrayContaining([urnOf("-fw"), urnOf("-ssh-key")]));
   });
 
-  it("replaces the server only through the rebuild counter, never for user data or keys", () => {
+  it("replaces the server through the rebuild counter; user data and location never replace it", () => {
     expect(r("-server").hasReplacementTrigger).toBe(true);
-    expect(r("-server").ignoreChanges).toEqual(["userData", "sshKeys"]);
+    expect(r("-server").ignoreChanges).toEqual(["userData", "location"]);
     expect(r("-server").deleteBeforeReplace).toBe(true);
+  });
+
+  it("changes the server only after the clean shutdown a resize needs", () => {
+    expect(r("-server").dependencies).toContain(urnOf("-power-off"));
+    expect(r("-power-on").dependencies).toContain(urnOf("-server"));
   });
 
   it("keeps the cloud-init user data secret, since it carries the host private key", () => {
@@ -104,13 +112,24 @@ describe("HostingNode steps", () => {
     expect(isSecretValue((inputs.environment as Record<string, unknown>).NODE_PANEL_PASSWORD)).toBe(true);
   });
 
-  it("re-runs provisioning when the server, the rebuild generation or the playbooks change", () => {
-    expect(r("-provision").inputs.triggers).toEqual([expect.stringMatching(/^\d+$/), 0, expect.stringMatching(/^[0-9a-f]{64}$/)]);
+  it("re-runs provisioning through update, never by replacement, with the configuration digest it records", () => {
+    const inputs = r("-provision").inputs;
+    expect(inputs).toEqual(expect.objectContaining({ create: "ansible/bin/provision", update: "ansible/bin/provision", addPreviousOutputInEnv: false }));
+    expect(inputs.triggers).toBeUndefined();
+    expect((inputs.environment as Record<string, unknown>).NODE_CONFIG_DIGEST).toMatch(/^[0-9a-f]{64}$/);
+    expect((inputs.environment as Record<string, unknown>).NODE_TIMEOUT).toBe("1800");
   });
 
-  it("registers with an idempotent PUT and deregisters on delete, replacing delete-first", () => {
-    expect(r("-register").inputs).toEqual(expect.objectContaining({ create: "node bin/register put", delete: "node bin/register delete" }));
-    expect(r("-register").deleteBeforeReplace).toBe(true);
+  it("keeps every step's output secret", () => {
+    for (const step of ["-provision", "-register"]) expect(r(step).additionalSecretOutputs).toEqual(["stdout", "stderr"]);
+    for (const step of ["-power-off", "-power-on"]) expect(r(step).additionalSecretOutputs).toEqual(["stderr"]);
+  });
+
+  it("registers with an idempotent PUT on create and update, and deregisters on delete", () => {
+    expect(r("-register").inputs).toEqual(expect.objectContaining({
+      create: "node bin/register put", update: "node bin/register put", delete: "node bin/register delete", addPreviousOutputInEnv: false,
+    }));
+    expect(r("-register").inputs.triggers).toBeUndefined();
   });
 
   it("keeps the registration token and the panel password secret", () => {
@@ -121,14 +140,26 @@ describe("HostingNode steps", () => {
   });
 });
 
-describe("protection", () => {
-  it("protects a prd node and the resources under it", () => {
-    for (const suffix of ["-server", "-fw", "-admin-key", "-a"]) expect(r(suffix).protect).toBe(true);
+describe("time limits", () => {
+  const timeouts = (suffix: string) => state.find((x) => x.name === `${NODE}${suffix}`)!.customTimeouts;
+
+  it("bounds the server's creation by timeouts.serverCreate", () => {
+    expect(timeouts("-server")).toEqual({ create: "600s" });
   });
 
-  it("leaves the steps unprotected so their triggers can replace them", () => {
-    expect(r("-provision").protect).toBe(false);
-    expect(r("-register").protect).toBe(false);
+  it("lets the command provider kill a step a minute after the step's own limit", () => {
+    expect(timeouts("-provision")).toEqual({ create: "1860s", update: "1860s" });
+    expect(timeouts("-register")).toEqual({ create: "180s", update: "180s", delete: "180s" });
+    expect(timeouts("-power-off")).toEqual({ create: "360s", update: "360s" });
+  });
+});
+
+describe("protection", () => {
+  it("protects every resource of a prd node, its steps included", () => {
+    const node = resources.find((x) => x.type === "node-fleet:index:HostingNode" && x.name === NODE)!;
+    const children = resources.filter((x) => x.parent === node.urn);
+    expect(children.length).toBe(14);
+    expect(children.filter((x) => !x.protect).map((x) => x.name)).toEqual([]);
   });
 
   it("honours a node that turns protection off", () => {

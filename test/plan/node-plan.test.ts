@@ -53,7 +53,7 @@ describe("planFleet", () => {
 
   it("gives the playbook the pinned panel versions and backup settings", () => {
     expect(plans("prd")[0]!.ansibleVars).toEqual(expect.objectContaining({
-      node_hostname: "prd-sha-het-de-fsn1-001", virtualmin_version: "7.30.8", virtualmin_webmin_version: "2.402",
+      node_hostname: "prd-sha-het-de-fsn1-001", virtualmin_version: "8.1.0", virtualmin_webmin_version: "2.660",
       backup_retention_days: 7, backup_schedule: "0 2 * * *", security_ssh_allowed_sources: ["203.0.113.10/32", "2001:db8:10::/48"],
     }));
   });

@@ -62,7 +62,7 @@ describe("the registration command against a local platform", () => {
       hostname: NODE, fqdn: `${NODE}.infra.example.com`, ipv4: expect.stringMatching(/^192\.0\.2\./), ipv6: expect.stringMatching(/^2001:db8::/),
       environment: "prd", provider: "het", region: "fsn1", size: "cpx32", capacity: { maxDomains: 100, bandwidthGb: 2000 },
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      panel: expect.objectContaining({ type: "virtualmin", version: "7.30.8", apiUser: "node-fleet-api", apiPassword: `password-of-${NODE}-panel-password` }),
+      panel: expect.objectContaining({ type: "virtualmin", version: "8.1.0", apiUser: "node-fleet-api", apiPassword: `password-of-${NODE}-panel-password` }),
     }));
   });
 

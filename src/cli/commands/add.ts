@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Catalog } from "../../catalog/catalog";
 import { insertNode } from "../../fleet/add-node";
+import { NODE_DEFAULTS } from "../../fleet/schema";
 import { fqdn } from "../../fleet/naming";
 import { nextHostname, type NameRequest } from "../../fleet/next-name";
 import type { NodeFields } from "../../fleet/schema";
@@ -91,7 +92,8 @@ function addedText(io: Io, catalog: Catalog, opts: AddOptions): { text: string; 
   const fields: NodeFields = {
     size: opts.size,
     ...(opts.displayName !== undefined ? { displayName: opts.displayName } : {}),
-    ...(opts.image !== undefined ? { image: opts.image } : {}),
+    // Written on the node, always: no later edit of defaults can then rebuild it.
+    image: opts.image ?? NODE_DEFAULTS.image,
     ...(opts.panel !== undefined ? { panel: opts.panel } : {}),
   };
   const inserted = insertNode(read.text, named.hostname, fields);

@@ -1,5 +1,5 @@
 import * as hcloud from "@pulumi/hcloud";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { FirewallRule } from "../../plan/firewall";
 import type { CloudProvider, DeclaredServer, ServerInputs } from "./types";
 
@@ -14,9 +14,18 @@ export function toHcloudRule(rule: FirewallRule): hcloud.types.input.FirewallRul
   };
 }
 
-/** Hetzner Cloud: SSH key, firewall, server and reverse DNS for IPv4 and IPv6. */
+/** Server inputs that never replace a running server (terraform-provider-hcloud
+ *  internal/server/resource.go makes both ForceNew). cloud-init runs only at first boot
+ *  and carries nothing but the node's identity, so a rebuild may reuse the recorded text.
+ *  The location is fixed by the hostname's region; ignoring it means a catalog edit of a
+ *  region's provider id can never move (replace) an existing server. */
+export const SERVER_IGNORED_CHANGES = ["userData", "location"] as const;
+
+/** Hetzner Cloud: SSH key, firewall, server and reverse DNS for IPv4 and IPv6. The
+ *  fleet's master key is not uploaded here: provisioning authorizes it, so stacks that
+ *  share a Hetzner project never upload the same key twice (Hetzner refuses that). */
 export const hetzner: CloudProvider = {
-  declareServer(name: string, { plan, adminPublicKey, userData, extraSshKeyIds }: ServerInputs, parent: pulumi.Resource): DeclaredServer {
+  declareServer(name: string, { plan, adminPublicKey, userData, createTimeoutSeconds, after }: ServerInputs, parent: pulumi.Resource): DeclaredServer {
     // Hetzner names are unique per project: a replacement must free the name first.
     const child = { parent, deleteBeforeReplace: true };
     const labels = { ...plan.labels };
@@ -31,7 +40,9 @@ export const hetzner: CloudProvider = {
       serverType: plan.serverType,
       image: plan.image,
       location: plan.location,
-      sshKeys: [sshKey.id, ...extraSshKeyIds],
+      // Only the node's own key, whose id never changes: a replacement then always finds
+      // it (ignoreChanges would hand a replacement the ids recorded at creation).
+      sshKeys: [sshKey.id],
       firewallIds: [firewall.id.apply(Number)],
       userData,
       labels,
@@ -45,22 +56,18 @@ export const hetzner: CloudProvider = {
       shutdownBeforeDeletion: true,
     }, {
       ...child,
-      // The rebuild counter is the one deliberate way to replace a server. cloud-init
-      // only runs at first boot, and keys are managed by provisioning afterwards, so
-      // neither a user-data change nor a key change may replace a running node.
-      ignoreChanges: ["userData", "sshKeys"],
+      ignoreChanges: [...SERVER_IGNORED_CHANGES],
+      // The rebuild counter is the one deliberate way to replace a server.
       replacementTrigger: plan.rebuild,
+      customTimeouts: { create: `${createTimeoutSeconds}s` },
+      dependsOn: [...after],
     });
     const serverId = server.id.apply(Number);
     const rdns4 = new hcloud.Rdns(`${name}-rdns-v4`, { serverId, ipAddress: server.ipv4Address, dnsPtr: plan.fqdn }, { parent });
     const rdns6 = new hcloud.Rdns(`${name}-rdns-v6`, { serverId, ipAddress: server.ipv6Address, dnsPtr: plan.fqdn }, { parent });
     return {
-      id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, ready: [rdns4, rdns6],
+      id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, serverType: server.serverType, ready: [rdns4, rdns6],
       resources: [sshKey, firewall, server, rdns4, rdns6],
     };
-  },
-
-  declareMasterKey(name, publicKey, labels, parent) {
-    return new hcloud.SshKey(name, { name, publicKey: publicKey.trim(), labels }, { parent, deleteBeforeReplace: true }).id;
   },
 };

@@ -8,8 +8,10 @@ export interface ServerInputs {
   readonly adminPublicKey: pulumi.Output<string>;
   /** cloud-init user data (secret: it carries the host private key). */
   readonly userData: pulumi.Output<string>;
-  /** Provider ids of further keys to install, e.g. the fleet's master key. */
-  readonly extraSshKeyIds: readonly pulumi.Input<string>[];
+  /** Seconds the provider may take to create the server (stack `timeouts.serverCreate`). */
+  readonly createTimeoutSeconds: number;
+  /** Resources that must have finished before the server changes (the graceful shutdown before a resize). */
+  readonly after: readonly pulumi.Resource[];
 }
 
 /** The server as the rest of the node sees it. */
@@ -17,6 +19,8 @@ export interface DeclaredServer {
   readonly id: pulumi.Output<string>;
   readonly ipv4: pulumi.Output<string>;
   readonly ipv6: pulumi.Output<string>;
+  /** The server type the provider reports, once any resize has finished. */
+  readonly serverType: pulumi.Output<string>;
   /** Resources that must exist before the server is provisioned (e.g. reverse DNS). */
   readonly ready: readonly pulumi.Resource[];
   /** Every resource declared for the server. */
@@ -27,6 +31,4 @@ export interface DeclaredServer {
  *  what belongs to it there. A second provider is one more implementation. */
 export interface CloudProvider {
   declareServer(name: string, inputs: ServerInputs, parent: pulumi.Resource): DeclaredServer;
-  /** A fleet-wide key (seed 000 master key) as a provider resource; returns its id. */
-  declareMasterKey(name: string, publicKey: string, labels: Record<string, string>, parent: pulumi.Resource): pulumi.Output<string>;
 }

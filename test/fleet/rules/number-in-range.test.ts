@@ -9,7 +9,7 @@ describe("number-in-range", () => {
   });
 
   it("accepts 001 and 999", () => {
-    const issues = validateText("defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001: {}\n  prd-sha-het-de-fsn1-999: {}\n");
+    const issues = validateText("defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001: { image: debian-12 }\n  prd-sha-het-de-fsn1-999: { image: debian-12 }\n");
     expect(issues).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ describe("panel-supports-node", () => {
 
   it("rejects an image the panel does not support", () => {
     expect(issues).toContainEqual(expect.objectContaining({
-      line: 9, col: 12, message: 'image "centos-7" is not supported by Virtualmin GPL; allowed: ubuntu-24.04, ubuntu-22.04, debian-12',
+      line: 9, col: 12, message: 'image "centos-7" is not supported by Virtualmin GPL; allowed: ubuntu-24.04, ubuntu-22.04, debian-12, debian-13',
     }));
   });
 

@@ -13,12 +13,12 @@ describe("replaces-same-environment", () => {
 
   it("rejects replacing a node that is not in the fleet", () => {
     expect(issues).toContainEqual(expect.objectContaining({
-      line: 8, col: 15, message: 'replaces "prd-sha-het-de-fsn1-009", which is not a node in this fleet',
+      line: 9, col: 15, message: 'replaces "prd-sha-het-de-fsn1-009", which is not a node in this fleet',
     }));
   });
 
   it("rejects a node replacing itself", () => {
-    expect(issues).toContainEqual(expect.objectContaining({ line: 10, col: 15, message: "prd-sha-het-de-fsn1-003 cannot replace itself" }));
+    expect(issues).toContainEqual(expect.objectContaining({ line: 12, col: 15, message: "prd-sha-het-de-fsn1-003 cannot replace itself" }));
   });
 
   it("accepts replacing a node of the same environment", () => {

@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { STEP_COMMANDS } from "../../src/components/commands";
+
+const ROOT = join(__dirname, "../..");
+const TOKEN = "hcloud-token-for-tests";
+
+/** A local stand-in for the Hetzner Cloud API: the server's status, power actions and
+ *  every request seen (method, path, whether the bearer token came). */
+function fakeHetzner(initial: "running" | "off") {
+  const state = { status: initial as string, requests: [] as string[], shutdownRequested: false };
+  const server: Server = createServer((req, res) => {
+    state.requests.push(`${req.method} ${req.url} ${req.headers.authorization === `Bearer ${TOKEN}` ? "auth" : "no-auth"}`);
+    const send = (body: unknown) => { res.setHeader("content-type", "application/json"); res.end(JSON.stringify(body)); };
+    if (state.shutdownRequested) state.status = "off";
+    if (req.url?.startsWith("/servers?name=")) return send({ servers: [{ id: 42, status: state.status, public_net: { ipv4: { ip: "127.0.0.1" } } }] });
+    if (req.url === "/servers/42") return send({ server: { id: 42, status: state.status } });
+    if (req.url === "/servers/42/actions/poweron" && req.method === "POST") { state.status = "running"; return send({ action: { id: 7, status: "running" } }); }
+    if (req.url === "/actions/7") return send({ action: { id: 7, status: "success" } });
+    res.statusCode = 404;
+    res.end();
+  });
+  return { state, server };
+}
+
+let api: Server | undefined;
+afterEach(() => api?.close());
+
+async function listen(server: Server): Promise<string> {
+  api = server;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Runs a step command as the command provider does (`/bin/sh -c` in the project root). */
+function runStep(line: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("/bin/sh", ["-c", line], { cwd: ROOT, env: { ...process.env, HCLOUD_POLL_SECONDS: "0", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.stdin.end("-----BEGIN OPENSSH PRIVATE KEY-----\nkey\n-----END OPENSSH PRIVATE KEY-----\n");
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** An ssh stand-in that logs its remote command and tells the fake API a shutdown began. */
+function fakeSsh(apiUrl: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "fake-ssh-"));
+  writeFileSync(join(dir, "ssh"), `#!/bin/sh\nfor last; do :; done\necho "$last" >> "${dir}/log"\ncurl -s "${apiUrl}/shutdown" >/dev/null\n`);
+  chmodSync(join(dir, "ssh"), 0o755);
+  return dir;
+}
+
+describe("the power-on step", () => {
+  it("powers a resized server back on and prints only its new type", async () => {
+    const { state, server } = fakeHetzner("off");
+    const url = await listen(server);
+    const run = await runStep(STEP_COMMANDS.powerOn, {
+      HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN, NODE_HOSTNAME: "prd-sha-het-de-fsn1-001", NODE_SERVER_ID: "42",
+      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx22",
+    });
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx32\n" }));
+    expect(state.requests).toEqual(["GET /servers/42 auth", "POST /servers/42/actions/poweron auth", "GET /actions/7 auth"]);
+  });
+
+  it("calls nothing when the type did not change (any other update, or the first run)", async () => {
+    const { state, server } = fakeHetzner("running");
+    const url = await listen(server);
+    for (const previous of ["cpx32", ""]) {
+      const run = await runStep(STEP_COMMANDS.powerOn, {
+        HCLOUD_ENDPOINT: url, NODE_HOSTNAME: "n", NODE_SERVER_ID: "42", NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: previous,
+      });
+      expect(run.stdout).toBe("cpx32\n");
+    }
+    expect(state.requests).toEqual([]);
+  });
+});
+
+describe("the power-off step", () => {
+  it("shuts a running node down over SSH and waits until Hetzner reports it off", async () => {
+    const fake = fakeHetzner("running");
+    const url = await listen(createServer((req, res) => {
+      if (req.url === "/shutdown") { fake.state.shutdownRequested = true; res.end(); return; }
+      fake.server.emit("request", req, res);
+    }));
+    const ssh = fakeSsh(url);
+    const run = await runStep(STEP_COMMANDS.powerOff, {
+      PATH: `${ssh}:${process.env.PATH}`, HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN, NODE_HOSTNAME: "prd-sha-het-de-fsn1-001",
+      NODE_HOST_KEY: "ssh-ed25519 AAAAhost", NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx22",
+    });
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx32\n" }));
+    expect(readFileSync(join(ssh, "log"), "utf8")).toBe("systemctl poweroff\n");
+    expect(fake.state.requests.at(-1)).toBe("GET /servers/42 auth");
+    expect(fake.state.status).toBe("off");
+  });
+
+  it("touches nothing when the size did not change", async () => {
+    const { state, server } = fakeHetzner("running");
+    const url = await listen(server);
+    const ssh = fakeSsh(url);
+    const run = await runStep(STEP_COMMANDS.powerOff, {
+      PATH: `${ssh}:${process.env.PATH}`, HCLOUD_ENDPOINT: url, NODE_HOSTNAME: "n", NODE_HOST_KEY: "ssh-ed25519 AAAAhost",
+      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx32",
+    });
+    expect(run.stdout).toBe("cpx32\n");
+    expect(state.requests).toEqual([]);
+    expect(existsSync(join(ssh, "log"))).toBe(false);
+  });
+});

@@ -1,0 +1,202 @@
+// Each lifecycle flow of README "Lifecycle" as a sequence of program runs: the real stack
+// program under mocks declares, and test/engine/model.ts deploy() takes the steps the
+// engine would take over the previous run's state (pulumi step_generator.go
+// generateStepsFromDiff / continueStepsFromDiff / calculateDependentReplacements /
+// processIgnoreChanges, step.go DeleteStep.Apply; pulumi-command commandController.go).
+import { describe, expect, it } from "vitest";
+import type { StackSettings } from "../../src/stack/settings";
+import { runStack } from "../components/harness";
+import { deploy, stepOf, type Deployment, type EngineResource } from "./model";
+
+const NODE = "prd-sha-het-de-fsn1-001";
+const fleet = (body: string) => `nodes:\n  ${NODE}: { size: cpx22, image: ubuntu-24.04${body ? `, ${body}` : ""} }\n`;
+const MASTER_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMasterKeyA ops@example.com";
+const MASTER_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMasterKeyB ops@example.com";
+
+/** One `pulumi up -s prd --skip-preview` of the fleet text over a state. */
+async function up(state: readonly EngineResource[], fleetText: string, overrides: Partial<StackSettings> = {}): Promise<Deployment> {
+  const run = await runStack("prd", fleetText, overrides);
+  return deploy(state, run.state);
+}
+
+/** A created prd node, as the first `pulumi up` leaves it. */
+async function created(overrides: Partial<StackSettings> = {}): Promise<Deployment> {
+  const first = await up([], fleet(""), overrides);
+  expect(first.error).toBeUndefined();
+  return first;
+}
+
+const step = (d: Deployment, suffix: string) => stepOf(d, `${NODE}${suffix}`);
+const ran = (d: Deployment) => d.steps.flatMap((s) => s.runs);
+
+describe("create", () => {
+  it("creates every resource and runs power-off (recording), power-on, provisioning and registration once each", async () => {
+    const first = await created();
+    expect(first.steps.every((s) => s.op === "create")).toBe(true);
+    expect(ran(first)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on", "ansible/bin/provision", "node bin/register put"]);
+  });
+
+  it("changes nothing on a second run of the same fleet", async () => {
+    const first = await created();
+    const again = await up(first.state, fleet(""));
+    expect(again.steps.filter((s) => s.op !== "same")).toEqual([]);
+  });
+});
+
+describe("rebuild with protection on", () => {
+  it("refuses a rebuild while the node is protected, before anything runs", async () => {
+    const first = await created();
+    const bump = await up(first.state, fleet("rebuild: 1"));
+    expect(bump.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-.* marked for protection`));
+    expect(ran(bump)).toEqual([]);
+  });
+
+  it("cannot unprotect and rebuild in one run: the engine checks the replaced server's dependents as they were", async () => {
+    const first = await created();
+    const both = await up(first.state, fleet("protect: false, rebuild: 1"));
+    expect(both.error).toMatch(new RegExp(`${NODE}-rdns-v[46].* as part of replacing .*${NODE}-server.* marked for protection`));
+    expect(ran(both)).toEqual([]);
+  });
+
+  it("rebuilds in two runs: unprotect, then bump rebuild with protection back on", async () => {
+    const first = await created();
+    const unprotect = await up(first.state, fleet("protect: false"));
+    expect(unprotect.error).toBeUndefined();
+    expect(step(unprotect, "-server")?.op).toBe("update");
+    expect(ran(unprotect)).toEqual([]);
+
+    const rebuild = await up(unprotect.state, fleet("rebuild: 1"));
+    expect(rebuild.error).toBeUndefined();
+    expect(step(rebuild, "-server")).toEqual(expect.objectContaining({ op: "replace", calls: ["shutdown+delete", "create"] }));
+    expect(step(rebuild, "-rdns-v4")?.op).toBe("replace");
+    expect(step(rebuild, "-panel-password")?.op).toBe("replace");
+    expect(step(rebuild, "-provision")).toEqual(expect.objectContaining({ op: "update", runs: ["ansible/bin/provision"] }));
+    expect(step(rebuild, "-register")).toEqual(expect.objectContaining({ op: "update", runs: ["node bin/register put"] }));
+    expect(rebuild.state.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
+  });
+});
+
+describe("resize with protection on", () => {
+  it("resizes in place: a clean shutdown first, the provider's type change, then power-on", async () => {
+    const first = await created();
+    const resize = await up(first.state, fleet("").replace("cpx22", "cpx32"));
+    expect(resize.error).toBeUndefined();
+    expect(step(resize, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["poweroff when running", "change_type"] }));
+    const order = resize.steps.map((s) => s.name.slice(NODE.length));
+    expect(order.indexOf("-power-off")).toBeLessThan(order.indexOf("-server"));
+    expect(order.indexOf("-server")).toBeLessThan(order.indexOf("-power-on"));
+    // The platform is told the new size; nothing is provisioned again.
+    expect(ran(resize)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on", "node bin/register put"]);
+  });
+});
+
+describe("destroy with protection on", () => {
+  it("refuses to remove a protected node, and deregisters nothing on the way", async () => {
+    const first = await created();
+    const removed = await up(first.state, "nodes: {}\n");
+    expect(removed.error).toMatch(new RegExp(`${NODE}-register.* cannot be deleted because it is protected`));
+    expect(ran(removed)).toEqual([]);
+  });
+
+  it("removes it in two runs: unprotect, then remove; deregisters and shuts down before deleting", async () => {
+    const first = await created();
+    const unprotect = await up(first.state, fleet("protect: false"));
+    const removed = await up(unprotect.state, "nodes: {}\n");
+    expect(removed.error).toBeUndefined();
+    expect(removed.steps.every((s) => s.op === "delete" || s.op === "same")).toBe(true);
+    expect(ran(removed)).toEqual(["node bin/register delete"]);
+    expect(step(removed, "-server")?.calls).toEqual(["shutdown+delete"]);
+    expect(removed.state.filter((r) => r.name.startsWith(NODE))).toEqual([]);
+  });
+});
+
+describe("master-key rotation with protection on", () => {
+  it("re-provisions every node with the new key and replaces no server", async () => {
+    const first = await created({ masterSshPublicKey: MASTER_A });
+    const rotated = await up(first.state, fleet(""), { masterSshPublicKey: MASTER_B });
+    expect(rotated.error).toBeUndefined();
+    expect(step(rotated, "-server")?.op).toBe("same");
+    expect(step(rotated, "-provision")).toEqual(expect.objectContaining({ op: "update", runs: ["ansible/bin/provision"] }));
+  });
+
+  it("rebuilds after a rotation with the node's own key id, not the ids recorded at creation", async () => {
+    const first = await created({ masterSshPublicKey: MASTER_A });
+    const rotated = await up(first.state, fleet(""), { masterSshPublicKey: MASTER_B });
+    const unprotect = await up(rotated.state, fleet("protect: false"), { masterSshPublicKey: MASTER_B });
+    const rebuild = await up(unprotect.state, fleet("rebuild: 1"), { masterSshPublicKey: MASTER_B });
+    expect(rebuild.error).toBeUndefined();
+    const server = rebuild.state.find((r) => r.name === `${NODE}-server`)!;
+    const ownKey = rebuild.state.find((r) => r.name === `${NODE}-ssh-key`)!;
+    expect(server.inputs.sshKeys).toEqual([expect.any(String)]);
+    expect(server.propertyDependencies.sshKeys).toEqual([ownKey.urn]);
+  });
+});
+
+describe("auto-registration off with protection on", () => {
+  it("deregisters nobody when the feature is switched off", async () => {
+    const first = await created();
+    const off = await up(first.state, fleet(""), { features: { autoRegistration: false, costTracking: true } });
+    expect(off.error).toBeUndefined();
+    expect(step(off, "-register")?.op).toBe("update");
+    expect(ran(off)).toEqual([]);
+  });
+
+  it("leaves the platform alone when such a node is later removed", async () => {
+    const settings = { features: { autoRegistration: false, costTracking: true } };
+    const first = await created();
+    const off = await up(first.state, fleet(""), settings);
+    const unprotect = await up(off.state, fleet("protect: false"), settings);
+    const removed = await up(unprotect.state, "nodes: {}\n", settings);
+    expect(removed.error).toBeUndefined();
+    expect(ran(removed)).toEqual([]);
+  });
+
+  it("registers again when switched back on", async () => {
+    const first = await created();
+    const off = await up(first.state, fleet(""), { features: { autoRegistration: false, costTracking: true } });
+    const on = await up(off.state, fleet(""));
+    expect(ran(on)).toEqual(["node bin/register put"]);
+  });
+});
+
+describe("timing knobs", () => {
+  it("a changed sshWait reaches the steps but leaves the configuration digest, so no playbook re-runs", async () => {
+    const first = await created();
+    const slower = await up(first.state, fleet(""), { timeouts: { serverCreate: 600, provision: 1800, sshWait: 600, registration: 120 } });
+    const env = (d: Deployment) => d.state.find((r) => r.name === `${NODE}-provision`)!.inputs.environment as Record<string, unknown>;
+    expect(step(slower, "-provision")?.op).toBe("update");
+    expect(env(slower).NODE_CONFIG_DIGEST).toBe(env(first).NODE_CONFIG_DIGEST);
+    expect(step(slower, "-server")?.op).toBe("same");
+  });
+});
+
+describe("edits outside a node's own entry", () => {
+  const STG = "stg-sha-het-de-fsn1-001";
+  const stg = (head: string, image = "ubuntu-24.04") => `${head}nodes:\n  ${STG}: { size: cpx22, image: ${image} }\n  stg-sha-het-de-nbg1-001: { size: cpx22, image: ubuntu-24.04 }\n`;
+
+  it("refuses a defaults image before declaring anything, so no existing server is rebuilt", async () => {
+    await expect(runStack("stg", stg("defaults: { image: debian-13 }\n"))).rejects.toThrow(/image may not be set in defaults/);
+  });
+
+  it("refuses a defaults rebuild generation the same way", async () => {
+    await expect(runStack("stg", stg("defaults: { rebuild: 1 }\n"))).rejects.toThrow(/rebuild may not be set in defaults/);
+  });
+
+  it("refuses a node that would take its image from the code default", async () => {
+    await expect(runStack("stg", `nodes:\n  ${STG}: { size: cpx22 }\n`)).rejects.toThrow(/has no image of its own/);
+  });
+
+  it("rebuilds only the node whose own image changed (unprotected stg)", async () => {
+    const first = deploy([], (await runStack("stg", stg(""))).state);
+    const next = deploy(first.state, (await runStack("stg", stg("", "debian-13"))).state);
+    expect(next.error).toBeUndefined();
+    expect(next.steps.filter((s) => s.op === "replace" && s.type === "hcloud:index/server:Server").map((s) => s.name)).toEqual([`${STG}-server`]);
+  });
+
+  it("refuses a protected node's own image change until it is unprotected", async () => {
+    const first = await created();
+    const next = await up(first.state, fleet("").replace("ubuntu-24.04", "debian-13"));
+    expect(next.error).toMatch(/marked for protection/);
+    expect(ran(next)).toEqual([]);
+  });
+});

@@ -1,0 +1,221 @@
+// What the Pulumi engine and the providers DO with what the program declares, modelled
+// from their source at the versions this project pins (pulumi v3.248.0, pulumi-command
+// v1.2.1 on pulumi-go-provider v1.3.0, terraform-provider-hcloud v1.68.0). Mocks only
+// record declarations; every test whose point is the engine's behaviour goes through here.
+import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+
+/** The working directory of the program and of every plugin the engine starts (the
+ *  command provider among them): pulumi pkg/engine/project.go getPwdMain — the project
+ *  root without `main`, the folder of `main` when it names a file, `main` itself when it
+ *  names a folder. Plugins get it through plugin.NewContextWithRoot (pkg/engine/deployment.go)
+ *  and sdk/go/common/resource/plugin/plugin.go execPlugin (`cmd.Dir = pwd`). */
+export function engineWorkingDir(projectDir: string, main?: string): { pwd: string; main: string } {
+  if (main === undefined || main === "") return { pwd: projectDir, main: "." };
+  const target = isAbsolute(main) ? main : resolve(projectDir, main);
+  if (!existsSync(target)) throw new Error(`project 'main' could not be read: ${target}`);
+  return statSync(target).isDirectory() ? { pwd: target, main: "." } : { pwd: dirname(target), main: target.slice(dirname(target).length + 1) };
+}
+
+/** The file the nodejs language host loads: sdk/nodejs/cmd/run/run.ts run() — `main` from
+ *  Pulumi.yaml when given, else package.json `exports`/`main` (resolveEntrypoint). */
+export function nodejsEntrypoint(pwd: string, main: string, pkg: { main?: string; exports?: unknown }): string {
+  const program = join(pwd, main);
+  if (main !== ".") return program;
+  const entry = typeof pkg.exports === "string" ? pkg.exports : pkg.main;
+  return entry !== undefined && existsSync(join(pwd, entry)) ? join(pwd, entry) : program;
+}
+
+/** The working directory of a command: pulumi-command provider/pkg/provider/local/
+ *  commandOutputs.go run() — `dir` when set, else the provider's own (os.Getwd()). */
+export function commandWorkingDir(providerDir: string, dir?: string): string {
+  return dir ?? providerDir;
+}
+
+/** One resource as the engine keeps it: what the program registered, plus the options
+ *  that decide steps. */
+export interface EngineResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly retainOnDelete: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** The replacementTrigger value; undefined when none was set. */
+  readonly replacementTrigger: unknown;
+  readonly inputs: Record<string, unknown>;
+  /** Input property → URNs its value came from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly customTimeouts: { readonly create?: string; readonly update?: string; readonly delete?: string };
+}
+
+/** Inputs whose change makes the provider answer "replace" in Diff: the Terraform
+ *  schemas' ForceNew/RequiresReplace fields and pulumi-command's replaceOnChanges. */
+export const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
+  // terraform-provider-hcloud internal/server/resource.go: image, location, user_data, ssh_keys are ForceNew.
+  "hcloud:index/server:Server": ["image", "location", "userData", "sshKeys"],
+  // internal/rdns/resource.go: server_id and ip_address RequiresReplace.
+  "hcloud:index/rdns:Rdns": ["serverId", "ipAddress"],
+  // internal/sshkey/resource.go: public_key RequiresReplace (name and labels update in place).
+  "hcloud:index/sshKey:SshKey": ["publicKey"],
+  "hcloud:index/firewall:Firewall": [],
+  // pulumi-command provider/pkg/provider/common/inputs.go: Triggers `provider:"replaceOnChanges"`.
+  "command:local:Command": ["triggers"],
+  "random:index/randomPassword:RandomPassword": ["keepers", "length", "special", "upper", "lower", "numeric"],
+  "tls:index/privateKey:PrivateKey": ["algorithm", "ecdsaCurve", "rsaBits"],
+  "cloudflare:index/dnsRecord:DnsRecord": ["zoneId"],
+};
+
+export type StepOp = "create" | "same" | "update" | "replace" | "delete";
+
+/** One step the engine takes, with what the provider then runs or calls. */
+export interface Step {
+  readonly op: StepOp;
+  readonly name: string;
+  readonly type: string;
+  /** Command lines the command provider runs for this step, in order. */
+  readonly runs: readonly string[];
+  /** Hetzner API calls of the step that matter for the node (e.g. a hard power-off). */
+  readonly calls: readonly string[];
+}
+
+/** The outcome of one `pulumi up` (no preview: --skip-preview or the Automation API). */
+export interface Deployment {
+  readonly steps: readonly Step[];
+  /** The engine's or the provider's error that stopped the update. */
+  readonly error?: string;
+  /** The state after the update: the previous state where the update stopped. */
+  readonly state: readonly EngineResource[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Old values back for ignored properties: step_generator.go processIgnoreChanges, which
+ *  runs whenever an old state exists — for a replacement too. */
+export function processIgnoreChanges(inputs: Record<string, unknown>, old: Record<string, unknown>, ignore: readonly string[]): Record<string, unknown> {
+  const out = { ...inputs };
+  for (const key of ignore) {
+    if (key in old) out[key] = old[key];
+    else delete out[key];
+  }
+  return out;
+}
+
+/** step_generator.go shouldTriggerReplace: no trigger on either side means no replacement. */
+function triggerReplaces(next: unknown, old: unknown): boolean {
+  if (next === undefined || old === undefined) return false;
+  return !same(next, old);
+}
+
+/** What pulumi-command runs: local/commandController.go Create (create), Update (update,
+ *  else create, else nothing), Delete (the OLD state's delete). */
+function commandRuns(op: "create" | "update" | "delete", inputs: Record<string, unknown>): string[] {
+  const pick = op === "update" ? (inputs.update ?? inputs.create) : inputs[op];
+  return typeof pick === "string" ? [pick] : [];
+}
+
+/** Hetzner calls that decide a node's fate, from internal/server/resource.go:
+ *  resourceServerUpdate powers the server off hard (Poweroff) when it is running, then
+ *  ChangeType, and never powers it on again; resourceServerDelete shuts down first with
+ *  shutdown_before_deletion; the API refuses to delete a server whose delete protection
+ *  is on (the old state's, since an update and a replacement never happen in one step). */
+function serverCalls(op: StepOp, old: EngineResource | undefined, inputs: Record<string, unknown>): { calls: string[]; error?: string } {
+  const calls: string[] = [];
+  if ((op === "delete" || op === "replace") && old) {
+    if (old.inputs.deleteProtection === true) return { calls, error: `hcloud: server ${old.name} is delete-protected (protected)` };
+    calls.push(old.inputs.shutdownBeforeDeletion === true ? "shutdown+delete" : "delete");
+  }
+  if (op === "update" && old && !same(old.inputs.serverType, inputs.serverType)) calls.push("poweroff when running", "change_type");
+  if (op === "create" || op === "replace") calls.push("create");
+  return { calls };
+}
+
+/** One `pulumi up` over the previous state: step_generator.go generateSteps /
+ *  generateStepsFromDiff / continueStepsFromDiff for registrations, then generateDeletes,
+ *  with step.go DeleteStep.Apply for protection and retainOnDelete. */
+export function deploy(previous: readonly EngineResource[], declared: readonly EngineResource[]): Deployment {
+  const olds = new Map(previous.map((r) => [r.urn, r]));
+  const replaced = new Set<string>();
+  const deleted = new Set<string>();
+  const steps: Step[] = [];
+  const state: EngineResource[] = [];
+  // Steps already taken stay in the state; what was not reached keeps its old entry.
+  const result = (error?: string): Deployment => {
+    const reached = new Set(state.map((r) => r.urn));
+    const rest = previous.filter((r) => !reached.has(r.urn) && !deleted.has(r.urn));
+    return { steps, state: [...state, ...rest], ...(error ? { error } : {}) };
+  };
+
+  for (const next of declared) {
+    const old = olds.get(next.urn);
+    if (!next.custom) { state.push(next); continue; }
+    if (!old) {
+      const provider = next.type === "hcloud:index/server:Server" ? serverCalls("create", undefined, next.inputs) : { calls: [] };
+      steps.push({ op: "create", name: next.name, type: next.type, runs: next.type === "command:local:Command" ? commandRuns("create", next.inputs) : [], calls: provider.calls });
+      state.push(next);
+      continue;
+    }
+    const inputs = processIgnoreChanges(next.inputs, old.inputs, next.ignoreChanges);
+    const changed = Object.keys({ ...inputs, ...old.inputs }).filter((key) =>
+      !same(inputs[key], old.inputs[key]) || (next.propertyDependencies[key] ?? []).some((urn) => replaced.has(urn)));
+    const forceNew = changed.filter((key) => (REPLACE_ON[next.type] ?? []).includes(key));
+    const replace = triggerReplaces(next.replacementTrigger, old.replacementTrigger) || forceNew.length > 0;
+    const op: StepOp = replace ? "replace" : changed.length > 0 ? "update" : "same";
+    if (replace) {
+      // continueStepsFromDiff: "we do allow unprotecting and replacing to happen in a single update".
+      if (next.protect && old.protect) return result(`unable to replace resource "${next.urn}" as it is currently marked for protection`);
+      if (next.deleteBeforeReplace) {
+        // calculateDependentReplacements: dependents whose replace-causing inputs come from it
+        // are deleted first, and one protected in the OLD state stops the chain.
+        for (const dependent of previous) {
+          const keys = (REPLACE_ON[dependent.type] ?? []).filter((key) => (dependent.propertyDependencies[key] ?? []).includes(next.urn));
+          if (keys.length > 0 && dependent.protect) {
+            return result(`unable to replace resource "${dependent.urn}" as part of replacing "${next.urn}" as it is currently marked for protection`);
+          }
+        }
+      }
+      replaced.add(next.urn);
+    }
+    let runs: string[] = [];
+    let calls: string[] = [];
+    if (next.type === "command:local:Command") {
+      const replacement = next.deleteBeforeReplace
+        ? [...commandRuns("delete", old.inputs), ...commandRuns("create", inputs)]
+        : [...commandRuns("create", inputs), ...commandRuns("delete", old.inputs)];
+      runs = op === "replace" ? replacement : op === "update" ? commandRuns("update", inputs) : [];
+    } else if (next.type === "hcloud:index/server:Server") {
+      const provider = serverCalls(op, old, inputs);
+      if (provider.error) return result(provider.error);
+      calls = provider.calls;
+    }
+    steps.push({ op, name: next.name, type: next.type, runs, calls });
+    state.push({ ...next, inputs });
+  }
+
+  // generateDeletes: what is no longer declared goes, dependents first (reverse order of registration).
+  const declaredUrns = new Set(declared.map((r) => r.urn));
+  for (const old of [...previous].reverse()) {
+    if (declaredUrns.has(old.urn)) continue;
+    if (old.protect) return result(`resource "${old.urn}" cannot be deleted because it is protected`);
+    let runs: string[] = [];
+    let calls: string[] = [];
+    if (old.custom && !old.retainOnDelete) {
+      if (old.type === "command:local:Command") runs = commandRuns("delete", old.inputs);
+      if (old.type === "hcloud:index/server:Server") {
+        const provider = serverCalls("delete", old, {});
+        if (provider.error) return result(provider.error);
+        calls = provider.calls;
+      }
+    }
+    steps.push({ op: "delete", name: old.name, type: old.type, runs, calls });
+    deleted.add(old.urn);
+  }
+  return result();
+}
+
+/** The step of a resource whose name ends with a role suffix, e.g. `-server`. */
+export function stepOf(deployment: Deployment, name: string): Step | undefined {
+  return deployment.steps.find((s) => s.name === name);
+}
