@@ -74,7 +74,7 @@ describe("fleet add", () => {
     const p = project();
     const before = p.text();
     const run = await fleet("add", "--env", "prd", "--region", "hel1", "--size", "cx33", "--fleet", p.file, "--dry-run");
-    const expected = insertNode(before, "prd-sha-het-fi-hel1-002", { size: "cx33" });
+    const expected = insertNode(before, "prd-sha-het-fi-hel1-002", { size: "cx33", image: "debian-12" });
     expect(`${run.stdout}\n`).toBe("text" in expected ? expected.text : "");
     expect(run.stderr).toBe("hostname: prd-sha-het-fi-hel1-002\nfqdn:     prd-sha-het-fi-hel1-002.infra.example.com\ndry run: nothing was written");
     expect(p.text()).toBe(before);
@@ -91,7 +91,7 @@ describe("fleet add", () => {
 
   it("exits 1 when the region has no number left", async () => {
     const p = project();
-    writeFileSync(p.file, "nodes:\n  prd-sha-het-de-fsn1-999:\n    size: cpx22\n");
+    writeFileSync(p.file, "nodes:\n  prd-sha-het-de-fsn1-999:\n    size: cpx22\n    image: debian-12\n");
     const run = await fleet(...ADD, "--fleet", p.file);
     expect(run).toEqual(expect.objectContaining({ code: 1, stderr: "fleet add: no number left for prd-sha-het-de-fsn1: 999 is in use" }));
   });
@@ -137,10 +137,10 @@ describe("fleet add", () => {
   it("changes nothing but the inserted lines of a CRLF file with a BOM, 4-space indentation, flow maps and folded text", async () => {
     const p = project();
     const before = "\uFEFF# fleet\r\ndefaults:\r\n    size: cpx22\r\nnodes:\r\n    prd-sha-het-de-fsn1-001:\r\n        displayName: >\r\n" +
-      "            Main production\r\n            server\r\n        labels: {team: web,   tier: gold}\r\n    stg-sha-het-de-fsn1-001: { size: cx23 }\r\n";
+      "            Main production\r\n            server\r\n        image: debian-12\r\n        labels: {team: web,   tier: gold}\r\n    stg-sha-het-de-fsn1-001: { size: cx23, image: debian-12 }\r\n";
     writeFileSync(p.file, before);
     expect((await fleet(...ADD, "--fleet", p.file)).code).toBe(0);
-    expect(addedLines(before, p.text())).toEqual(["    prd-sha-het-de-fsn1-002:\r", "        size: cpx22\r"]);
+    expect(addedLines(before, p.text())).toEqual(["    prd-sha-het-de-fsn1-002:\r", "        size: cpx22\r", "        image: debian-12\r"]);
   });
 
   it.each(["alias-bomb.yaml", "multi-document.yaml", "binary.yaml", "merge-key.yaml", "second-nodes.yaml", "yaml-1.1.yaml",

@@ -24,13 +24,13 @@ describe("duplicate keys in every file we read", () => {
   });
 
   it("fleet file: a repeated hostname is an error naming both lines", () => {
-    const issues = validateText("nodes:\n  prd-sha-het-de-fsn1-001:\n    size: cpx22\n  prd-sha-het-de-fsn1-001:\n    size: cpx32\n");
-    expect(issues).toEqual([expect.objectContaining({ line: 4, col: 3, code: "duplicate-key",
-      message: 'duplicate key "prd-sha-het-de-fsn1-001" in nodes on lines 2 and 4; YAML would silently keep only the last one' })]);
+    const issues = validateText("nodes:\n  prd-sha-het-de-fsn1-001:\n    size: cpx22\n    image: debian-12\n  prd-sha-het-de-fsn1-001:\n    size: cpx32\n    image: debian-12\n");
+    expect(issues).toEqual([expect.objectContaining({ line: 5, col: 3, code: "duplicate-key",
+      message: 'duplicate key "prd-sha-het-de-fsn1-001" in nodes on lines 2 and 5; YAML would silently keep only the last one' })]);
   });
 
   it("fleet file: other rules still run next to a duplicate key", () => {
-    const issues = validateText("nodes:\n  prd-sha-het-de-fsn1-001:\n    size: cpx22\n    size: cx99\n");
+    const issues = validateText("nodes:\n  prd-sha-het-de-fsn1-001:\n    image: debian-12\n    size: cpx22\n    size: cx99\n");
     expect(issues.map((i) => i.code)).toEqual(["duplicate-key", "size-available"]);
   });
 
