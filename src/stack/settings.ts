@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
+import { registrationUrlProblem } from "../register/url";
 
 /** Pulumi config namespace of this project (`node-fleet:dnsZone`). */
 export const CONFIG_NAMESPACE = "node-fleet";
@@ -57,7 +58,8 @@ export const StackSettingsSchema = z.strictObject({
     registration: z.number().int().positive().default(120),
   }).prefault({}),
   /** The hosting platform's node registry; the token is the secret `registrationToken`. */
-  registrationUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  registrationUrl: z.string().refine((v) => !registrationUrlProblem(v), { error: (iss) => registrationUrlProblem(String(iss.input)) })
+    .optional(),
   /** Seed 000 "Feature Flags". */
   features: z.strictObject({
     autoRegistration: z.boolean().default(true),
