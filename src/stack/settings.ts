@@ -36,6 +36,9 @@ export const StackSettingsSchema = z.strictObject({
   sshSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
   /** Sources allowed to reach Webmin/Virtualmin (10000). */
   panelSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
+  /** Sources the platform calls the panel's API from: the only addresses Webmin accepts
+   *  the API user's login from (none while unset). Port 10000 must be open to them. */
+  platformSourceCidrs: z.array(Cidr).default([]),
   /** Accept HTTP/HTTPS only from Cloudflare's published ranges (seed 003). */
   httpFromCloudflareOnly: z.boolean().default(false),
   /** Delete/rebuild protection for this stack's nodes; defaults to on for prd only. */
