@@ -168,5 +168,6 @@ describe("provisioning again", () => {
 describeNodeSecurity({
   host: () => host,
   vars: (extra = {}) => JSON.stringify({ ...plan.ansibleVars, ...OFFLINE, ...extra }),
+  planVars: (settings) => devNodePlan(HOSTNAME, settings).ansibleVars,
   provision: (overrides) => provision(env(overrides), host.adminPrivateKey),
 });
