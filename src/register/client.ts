@@ -69,6 +69,7 @@ export async function sendRegistration(request: RegistrationRequest, policy: Ret
         signal: AbortSignal.timeout(policy.requestTimeoutMs),
       });
       if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
         throw new RegistrationError(`${verb} ${request.hostname} failed: HTTP ${response.status} redirects to ` +
           `${redirectOrigin(response.headers.get("location"), target)}; redirects are refused, so the token and ` +
           "the panel password go only to registrationUrl: set it to the platform's final address");
