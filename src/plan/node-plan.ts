@@ -110,6 +110,7 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
       security_ssh_allowed_sources: settings.sshSourceCidrs,
       ...planner.ansibleVars(panel),
       virtualmin_api_user: planner.apiUser,
+      virtualmin_api_allowed_sources: settings.platformSourceCidrs,
       backup_enabled: backups.enabled,
       backup_retention_days: backups.retentionDays,
       backup_schedule: backups.schedule,

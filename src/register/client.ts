@@ -1,3 +1,5 @@
+import { registrationUrlProblem } from "./url";
+
 /** Thrown when the platform refuses a registration for good (a 4xx other than 408/429),
  *  or when retries run out. Its message never contains the token or the password. */
 export class RegistrationError extends Error {
@@ -39,8 +41,12 @@ export interface Effects {
 /** Registers (PUT) or deregisters (DELETE) a node with the platform, idempotently.
  *  Retries network errors, 408, 429 and 5xx with exponential backoff (honouring
  *  Retry-After), fails at once on any other 4xx with the server's message. DELETE of a
- *  node the platform does not know (404/410) counts as done. */
+ *  node the platform does not know (404/410) counts as done. Sends nothing to a URL that
+ *  `registrationUrlProblem` refuses, and never follows a redirect: fetch would repeat the
+ *  request, token and password included, to wherever the 30x points. */
 export async function sendRegistration(request: RegistrationRequest, policy: RetryPolicy, effects: Effects): Promise<number> {
+  const urlProblem = registrationUrlProblem(request.url);
+  if (urlProblem) throw new RegistrationError(`registration URL ${urlProblem}`);
   const target = `${request.url.replace(/\/+$/, "")}/${encodeURIComponent(request.hostname)}`;
   const redact = (text: string) => secretsOf(request).reduce((t, s) => t.split(s).join("[redacted]"), text);
   const started = effects.now();
@@ -59,8 +65,15 @@ export async function sendRegistration(request: RegistrationRequest, policy: Ret
           ...(request.correlationId ? { "x-correlation-id": request.correlationId } : {}),
         },
         ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        redirect: "manual",
         signal: AbortSignal.timeout(policy.requestTimeoutMs),
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new RegistrationError(`${verb} ${request.hostname} failed: HTTP ${response.status} redirects to ` +
+          `${redirectOrigin(response.headers.get("location"), target)}; redirects are refused, so the token and ` +
+          "the panel password go only to registrationUrl: set it to the platform's final address");
+      }
       const text = redact((await response.text()).trim()).slice(0, 500);
       if (response.ok || (request.method === "DELETE" && (response.status === 404 || response.status === 410))) {
         effects.log(`${request.hostname}: ${request.method === "PUT" ? "registered" : "deregistered"} (HTTP ${response.status})`);
@@ -81,6 +94,14 @@ export async function sendRegistration(request: RegistrationRequest, policy: Ret
     }
     effects.log(`${request.hostname}: ${problem}; retrying in ${Math.round(delay / 100) / 10}s`);
     await effects.sleep(delay);
+  }
+}
+
+function redirectOrigin(location: string | null, base: string): string {
+  try {
+    return location ? new URL(location, base).origin : "nowhere (no Location header)";
+  } catch {
+    return "an invalid Location";
   }
 }
 

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
+import { registrationUrlProblem } from "../register/url";
 
 /** Pulumi config namespace of this project (`node-fleet:dnsZone`). */
 export const CONFIG_NAMESPACE = "node-fleet";
@@ -35,6 +36,9 @@ export const StackSettingsSchema = z.strictObject({
   sshSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
   /** Sources allowed to reach Webmin/Virtualmin (10000). */
   panelSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
+  /** Sources the platform calls the panel's API from: the only addresses Webmin accepts
+   *  the API user's login from (none while unset). Port 10000 must be open to them. */
+  platformSourceCidrs: z.array(Cidr).default([]),
   /** Accept HTTP/HTTPS only from Cloudflare's published ranges (seed 003). */
   httpFromCloudflareOnly: z.boolean().default(false),
   /** Delete/rebuild protection for this stack's nodes; defaults to on for prd only. */
@@ -57,7 +61,8 @@ export const StackSettingsSchema = z.strictObject({
     registration: z.number().int().positive().default(120),
   }).prefault({}),
   /** The hosting platform's node registry; the token is the secret `registrationToken`. */
-  registrationUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  registrationUrl: z.string().refine((v) => !registrationUrlProblem(v), { error: (iss) => registrationUrlProblem(String(iss.input)) })
+    .optional(),
   /** Seed 000 "Feature Flags". */
   features: z.strictObject({
     autoRegistration: z.boolean().default(true),

@@ -2,15 +2,17 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { parseFleet } from "../../src/fleet/load";
 import { planFleet, type NodePlan } from "../../src/plan/node-plan";
+import type { StackSettings } from "../../src/stack/settings";
 import { readStackFile } from "../../src/stack/stack-file";
 import { bundledCatalog } from "../helpers";
 
 const ROOT = join(__dirname, "../..");
 
-/** The plan of one dev node, exactly as the stack program computes it. */
-export function devNodePlan(hostname: string): NodePlan {
+/** The plan of one dev node, exactly as the stack program computes it from the dev
+ *  stack's settings, with `settings` on top. */
+export function devNodePlan(hostname: string, settings: Partial<StackSettings> = {}): NodePlan {
   const { fleet } = parseFleet("fleet.yaml", `nodes:\n  ${hostname}: { size: cx23, image: debian-12 }\n`);
-  return planFleet(fleet!, bundledCatalog(), readStackFile(ROOT, "dev").stack!.settings)[0]!;
+  return planFleet(fleet!, bundledCatalog(), { ...readStackFile(ROOT, "dev").stack!.settings, ...settings })[0]!;
 }
 
 export interface ProvisionRun {

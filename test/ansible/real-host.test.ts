@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changedCount, devNodePlan, provision, type ProvisionRun } from "./provision";
+import { describeNodeSecurity } from "./security-checks";
 import { startTestHost, type TestHost } from "./test-host";
 
 const HOSTNAME = "dev-sha-het-de-fsn1-001";
@@ -24,7 +25,9 @@ const env = (overrides: Record<string, string> = {}) => ({
 const on = (command: string) => host.ssh(command).stdout;
 
 beforeAll(async () => {
+  // TMPDIR on a tmpfs of its own, as provision prefers: what a run leaves is visible here.
   scratch = mkdtempSync(join(tmpdir(), "provision-tmp-"));
+  execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", scratch]);
   host = await startTestHost(HOSTNAME, plan.fqdn);
   first = await provision(env(), host.adminPrivateKey);
   second = await provision(env(), host.adminPrivateKey);
@@ -33,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.stop();
+  execFileSync("umount", [scratch]);
   rmSync(scratch, { recursive: true, force: true });
 }, 60_000);
 
@@ -61,7 +65,11 @@ describe("provisioning a fresh Debian 12 host", () => {
 
   it("writes the sysctl hardening for every boot", () => {
     const file = on("cat /etc/sysctl.d/60-node-fleet.conf");
-    for (const line of ["net.ipv4.tcp_syncookies = 1", "net.ipv4.conf.all.accept_redirects = 0", "net.ipv4.conf.all.rp_filter = 1", "kernel.kptr_restrict = 2"]) {
+    // The container's /proc/sys is read-only: the file that applies them at boot is what can be checked.
+    for (const line of ["net.ipv4.tcp_syncookies = 1", "net.ipv4.conf.all.accept_redirects = 0", "net.ipv4.conf.all.rp_filter = 1",
+      "kernel.kptr_restrict = 2", "kernel.yama.ptrace_scope = 1", "fs.suid_dumpable = 0", "kernel.sysrq = 0", "kernel.kexec_load_disabled = 1",
+      "net.ipv4.conf.all.secure_redirects = 0", "net.ipv4.conf.default.accept_source_route = 0", "net.ipv4.icmp_ignore_bogus_error_responses = 1",
+      "net.ipv4.conf.default.log_martians = 1"]) {
       expect(file).toContain(line);
     }
   });
@@ -155,4 +163,11 @@ describe("provisioning again", () => {
   it("leaves no key or variables file behind", () => {
     expect(readdirSync(scratch)).toEqual([]);
   });
+});
+
+describeNodeSecurity({
+  host: () => host,
+  vars: (extra = {}) => JSON.stringify({ ...plan.ansibleVars, ...OFFLINE, ...extra }),
+  planVars: (settings) => devNodePlan(HOSTNAME, settings).ansibleVars,
+  provision: (overrides) => provision(env(overrides), host.adminPrivateKey),
 });

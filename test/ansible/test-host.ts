@@ -13,8 +13,11 @@ export interface TestHost {
   /** The pinned host public key ("ssh-ed25519 AAAA…"). */
   readonly hostPublicKey: string;
   readonly adminPrivateKey: string;
-  /** Runs a command on the host as root over SSH, verifying the pinned key. */
-  ssh(command: string): { code: number | null; stdout: string; stderr: string };
+  /** The file that holds it, for ssh options `ssh` does not offer. */
+  readonly adminKeyFile: string;
+  /** Runs a command on the host as root over SSH, verifying the pinned key; with another
+   *  private key file when `identity` is given. */
+  ssh(command: string, identity?: string): { code: number | null; stdout: string; stderr: string };
   stop(): Promise<void>;
 }
 
@@ -23,9 +26,9 @@ const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 
 
 /** Builds the cached image if needed, then boots a fresh copy of it. */
 export async function startTestHost(hostname: string, fqdn: string): Promise<TestHost> {
-  for (const tool of ["debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook"]) {
+  for (const tool of ["debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook", "ssh-audit"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-      throw new Error(`${tool} is missing: run .ci/run once, or apt-get install debootstrap systemd-container iproute2 nftables openssh-client ansible`);
+      throw new Error(`${tool} is missing: run .ci/run once, or apt-get install debootstrap systemd-container iproute2 nftables openssh-client ansible ssh-audit`);
     }
   }
   if (process.getuid?.() !== 0) throw new Error("the real-host test needs root (network namespaces and systemd-nspawn)");
@@ -55,6 +58,8 @@ export async function startTestHost(hostname: string, fqdn: string): Promise<Tes
 
   try {
     execFileSync("cp", ["-a", "--reflink=auto", image, root]);
+    // The image directory comes from mktemp (0700); as "/" it would lock out every user but root.
+    chmodSync(root, 0o755);
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "host", "-f", join(work, "host_key")]);
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "admin", "-f", join(work, "admin_key")]);
     const hostPublicKey = readFileSync(join(work, "host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
@@ -94,9 +99,10 @@ export async function startTestHost(hostname: string, fqdn: string): Promise<Tes
       `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", "ignore", "ignore"] });
 
     const adminPrivateKey = readFileSync(join(work, "admin_key"), "utf8");
-    const ssh = (command: string) => {
+    const ssh = (command: string, identity = join(work, "admin_key")) => {
       const run = spawnSync("ssh", ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${join(work, "known_hosts")}`,
-        "-o", "ConnectTimeout=3", "-o", "LogLevel=ERROR", "-i", join(work, "admin_key"), `root@${address}`, command], { encoding: "utf8" });
+        "-o", "ConnectTimeout=3", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
+        "-i", identity, `root@${address}`, command], { encoding: "utf8" });
       return { code: run.status, stdout: run.stdout.trim(), stderr: run.stderr.trim() };
     };
     const deadline = Date.now() + 90_000;
@@ -107,7 +113,7 @@ export async function startTestHost(hostname: string, fqdn: string): Promise<Tes
       if (Date.now() > deadline) throw new Error("the test host did not answer SSH with its pinned key within 90 s");
       await new Promise((r) => setTimeout(r, 1000));
     }
-    return { address, hostname, fqdn, hostPublicKey, adminPrivateKey, ssh, stop };
+    return { address, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
   } catch (err) {
     await stop();
     throw err;

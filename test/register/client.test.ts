@@ -22,7 +22,7 @@ function effects(replies: Reply[]) {
   return { fx, calls, sleeps, log };
 }
 
-const PUT = { method: "PUT" as const, url: "http://platform.test/api/nodes/", hostname: "prd-sha-het-de-fsn1-001", token: "tok-123456",
+const PUT = { method: "PUT" as const, url: "https://platform.test/api/nodes/", hostname: "prd-sha-het-de-fsn1-001", token: "tok-123456",
   body: { hostname: "prd-sha-het-de-fsn1-001", panel: { apiPassword: "pw-abcdef" } }, correlationId: "c-1" };
 
 describe("sendRegistration", () => {
@@ -30,7 +30,7 @@ describe("sendRegistration", () => {
     const { fx, calls } = effects([{ status: 200 }]);
     await expect(sendRegistration(PUT, DEFAULT_RETRY, fx)).resolves.toBe(200);
     expect(calls).toEqual([{
-      url: "http://platform.test/api/nodes/prd-sha-het-de-fsn1-001", method: "PUT",
+      url: "https://platform.test/api/nodes/prd-sha-het-de-fsn1-001", method: "PUT",
       headers: expect.objectContaining({ authorization: "Bearer tok-123456", "content-type": "application/json", "x-correlation-id": "c-1" }),
       body: JSON.stringify(PUT.body),
     }]);
@@ -74,5 +74,24 @@ describe("sendRegistration", () => {
     await expect(sendRegistration({ ...PUT, method: "DELETE", body: undefined }, DEFAULT_RETRY, fx)).resolves.toBe(404);
     expect(calls[0]).toEqual(expect.objectContaining({ method: "DELETE" }));
     expect(calls[0]!.body).toBeUndefined();
+  });
+
+  it("refuses a redirect instead of following it, and does not retry", async () => {
+    const { fx, calls } = effects([{ status: 307, headers: { location: "https://elsewhere.example.net/collect" } }]);
+    await expect(sendRegistration(PUT, DEFAULT_RETRY, fx)).rejects.toThrow(new RegistrationError(
+      "registering prd-sha-het-de-fsn1-001 failed: HTTP 307 redirects to https://elsewhere.example.net; redirects are refused, " +
+      "so the token and the panel password go only to registrationUrl: set it to the platform's final address"));
+    expect(calls).toHaveLength(1);
+  });
+
+  it("sends nothing to a URL the stack setting would refuse", async () => {
+    for (const url of ["http://platform.example.com/api/nodes", "https://user:pw@platform.example.com/api/nodes"]) {
+      const { fx, calls, log } = effects([{ status: 200 }]);
+      const error = await sendRegistration({ ...PUT, url }, DEFAULT_RETRY, fx).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(RegistrationError);
+      expect(String(error)).toMatch(/registration URL must (use https|not contain credentials)/);
+      expect(String(error) + log.join("\n")).not.toContain("pw@");
+      expect(calls).toEqual([]);
+    }
   });
 });

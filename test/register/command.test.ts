@@ -13,7 +13,7 @@ interface Seen { method: string; url: string; auth: string; body: string }
 let server: Server;
 let baseUrl: string;
 const seen: Seen[] = [];
-let replies: { status: number; body?: string }[] = [];
+let replies: { status: number; body?: string; location?: string }[] = [];
 let command: { create: string; delete: string; env: Record<string, string> };
 
 /** The registration command exactly as the component declares it: its text and its
@@ -30,7 +30,8 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization), body });
       const reply = replies.shift() ?? { status: 500 };
-      res.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body ?? "");
+      res.writeHead(reply.status, { "content-type": "application/json", ...(reply.location ? { location: reply.location } : {}) })
+        .end(reply.body ?? "");
     });
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -38,13 +39,14 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-function run(text: string, script: { status: number; body?: string }[]): Promise<{ code: number | null; stderr: string }> {
+function run(text: string, script: { status: number; body?: string; location?: string }[], env: Record<string, string> = {}):
+  Promise<{ code: number | null; stderr: string }> {
   replies = [...script];
   seen.length = 0;
   return new Promise((done) => {
     const child = spawn("sh", ["-c", text], {
       cwd: ROOT,
-      env: { ...process.env, ...command.env, REGISTRATION_URL: baseUrl, REGISTRATION_BASE_DELAY_MS: "20" },
+      env: { ...process.env, ...command.env, REGISTRATION_URL: baseUrl, REGISTRATION_BASE_DELAY_MS: "20", ...env },
     });
     let stderr = "";
     child.stderr.on("data", (c) => (stderr += c));
@@ -85,5 +87,32 @@ describe("the registration command against a local platform", () => {
     const result = await run(command.delete, [{ status: 204 }]);
     expect(result.code).toBe(0);
     expect(seen).toEqual([expect.objectContaining({ method: "DELETE", url: `/api/nodes/${NODE}`, body: "" })]);
+  });
+
+  it("does not follow a redirect: the other server receives neither the token nor the password", async () => {
+    const elsewhere: Seen[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization), body: "" });
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((done) => other.listen(0, "127.0.0.1", done));
+    try {
+      const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/collect`;
+      const result = await run(command.create, [{ status: 307, location: target }]);
+      expect(result.code).toBe(1);
+      expect(seen).toHaveLength(1);
+      expect(elsewhere).toEqual([]);
+      expect(result.stderr).toContain("HTTP 307 redirects to http://127.0.0.1:");
+      expect(result.stderr).toContain("redirects are refused");
+    } finally {
+      await new Promise<void>((done) => other.close(() => done()));
+    }
+  });
+
+  it("refuses a plain-http registration URL off loopback before sending anything", async () => {
+    const result = await run(command.create, [{ status: 200 }], { REGISTRATION_URL: "http://platform.example.com/api/nodes" });
+    expect(result.code).toBe(1);
+    expect(seen).toEqual([]);
+    expect(result.stderr).toContain('registration URL must use https:// (plain http:// only for loopback addresses, not "platform.example.com")');
   });
 });

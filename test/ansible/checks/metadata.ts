@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CUSTOMER, onHost, type Provisioned } from "./provisioned";
+
+const METADATA = "169.254.169.254";
+
+/** The cloud metadata service, reached as root and as other users. */
+export function describeMetadataBlock(node: Provisioned): void {
+  const on = onHost(node);
+
+  describe("the cloud metadata service", () => {
+    beforeAll(() => {
+      // The address becomes local inside the host's own network namespace, served by a
+      // small listener: the node's firewall sees the same packets as towards Hetzner's.
+      const setup = on(`set -e; ip addr add ${METADATA}/32 dev lo; mkdir -p /run/fake-metadata;
+        echo 'ssh_keys: {ed25519_private: host-private-key}' > /run/fake-metadata/user-data;
+        systemd-run --unit=fake-metadata python3 -m http.server --bind ${METADATA} --directory /run/fake-metadata 80;
+        id ${CUSTOMER} >/dev/null 2>&1 || useradd -m ${CUSTOMER};
+        for _ in $(seq 50); do curl -s -o /dev/null http://${METADATA}/ && exit 0; sleep 0.2; done; exit 1`);
+      expect(setup.code, setup.stderr).toBe(0);
+    });
+    afterAll(() => {
+      on(`systemctl stop fake-metadata; ip addr del ${METADATA}/32 dev lo`);
+    });
+    const fetchAs = (user: string) => on(`runuser -u ${user} -- curl -sS -m 5 http://${METADATA}/user-data`);
+
+    it("answers root", () => {
+      expect(on(`curl -sS -m 5 http://${METADATA}/user-data`).stdout).toContain("host-private-key");
+    });
+
+    it("refuses every other user, customers and services alike", () => {
+      for (const user of [CUSTOMER, "www-data", "nobody"]) {
+        const run = fetchAs(user);
+        expect(run.code, `${user}: ${run.stdout}`).toBe(7);
+        expect(run.stderr).toContain("Couldn't connect to server");
+      }
+    });
+
+    it("fails the validate role when the block is not loaded", async () => {
+      expect(on("nft delete table inet node_fleet_metadata").code).toBe(0);
+      try {
+        const run = await node.provision({ NODE_TAGS: "validate" });
+        expect(run.code).not.toBe(0);
+        expect(run.stdout).toContain("the metadata service is not blocked for non-root users");
+      } finally {
+        on("systemctl restart node-fleet-metadata-block");
+      }
+      expect(fetchAs(CUSTOMER).code).toBe(7);
+    }, 120_000);
+
+    it("stays refused when Virtualmin's firewall (firewalld) is installed, started and reloaded", () => {
+      // firewalld conflicts with nftables.service, whose stop flushes the whole ruleset.
+      const install = on("DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends netbase firewalld >/dev/null 2>&1" +
+        " && systemctl start firewalld && firewall-cmd --reload");
+      try {
+        expect(install.code, install.stderr).toBe(0);
+        expect(on("nft list tables").stdout).toContain("table inet firewalld");
+        expect(fetchAs(CUSTOMER).code).toBe(7);
+        expect(on("systemctl start nftables && systemctl stop nftables").code).toBe(0);
+        expect(fetchAs(CUSTOMER).code).toBe(7);
+      } finally {
+        on("systemctl disable --now firewalld");
+      }
+    }, 180_000);
+  });
+}
