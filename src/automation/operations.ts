@@ -102,14 +102,14 @@ export class FleetAutomation {
   async up(opts: RunOptions = {}): Promise<DeployReport> {
     let outputs: OutputMap = {};
     const report = await this.run("up", opts, true, async (ctx) => {
-      outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, ...signal(ctx) })).outputs;
+      outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) })).outputs;
     });
     return { ...report, outputs: visibleOutputs(outputs) };
   }
 
   refresh(opts: RunOptions = {}): Promise<Report> {
     return this.run("refresh", opts, false, async (ctx) => {
-      await ctx.stack.refresh({ message: ctx.message, onEvent: ctx.onEvent, ...signal(ctx) });
+      await ctx.stack.refresh({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) });
     });
   }
 
@@ -128,7 +128,7 @@ export class FleetAutomation {
           `run \`fleet destroy --stack ${this.options.stack}\` again`,
         ]);
       }
-      await ctx.stack.destroy({ message: ctx.message, onEvent: ctx.onEvent, ...signal(ctx) });
+      await ctx.stack.destroy({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) });
     });
   }
 
@@ -165,7 +165,7 @@ export class FleetAutomation {
       }
       const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
       await ctx.stack.up({
-        message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), ...signal(ctx),
+        message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
       });
     }, hostname);
   }
@@ -305,10 +305,12 @@ function visibleOutputs(outputs: OutputMap, showSecrets = false): Record<string,
   return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret && !showSecrets ? "[secret]" : o.value]));
 }
 
-/** The CLI's own error text without the Automation API's wrapping (`code: …\n stdout: …`). */
+/** The CLI's own error lines (`error: …`) without the Automation API's and execa's
+ *  wrapping (`code: …`, `Command failed with exit code …: pulumi up …`). */
 function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const stderr = /\n stderr: ([\s\S]*?)\n err\?: /.exec(err.message)?.[1]?.trim();
-  const text = stderr || err.message;
-  return text.split("\n").filter((l) => l.trim() !== "").slice(-3).join(" ").trim();
+  const lines = err.message.split("\n").map((l) => l.replace(/^\s*(stderr|stdout|err\?):\s*/, "").trim())
+    .filter((l) => l !== "" && !/^code: /.test(l) && !/^Command failed with exit code/.test(l));
+  const errors = lines.filter((l) => l.startsWith("error:"));
+  return [...new Set(errors.length > 0 ? errors : lines.slice(0, 2))].join(" ");
 }

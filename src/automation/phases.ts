@@ -61,6 +61,9 @@ export class PhaseTracker {
   private readonly nodes = new Map<string, Map<PhaseId, OpenPhase>>();
   /** The engine's last error message per resource, to say why a phase failed. */
   private readonly errors = new Map<string, string>();
+  /** When each node's provisioning step began: the first role's phase includes the wait
+   *  for SSH and cloud-init before the playbook's first marker. */
+  private readonly provisionStart = new Map<string, number>();
   /** Operations per node, from the engine's steps (for previews and summaries). */
   readonly operations = new Map<string, Map<OpType, number>>();
 
@@ -104,6 +107,7 @@ export class PhaseTracker {
       ops.set(op, (ops.get(op) ?? 0) + 1);
       this.operations.set(where.hostname, ops);
     }
+    if (where.role === PROVISION_ROLE && WORKING_OPS.has(op)) this.provisionStart.set(where.hostname, at);
     const phase = RESOURCE_PHASES[where.role];
     if (phase && WORKING_OPS.has(op)) this.memberStarted(where.hostname, phase, urn, at);
   }
@@ -119,10 +123,13 @@ export class PhaseTracker {
     if (!where) return;
     const phases = this.nodes.get(where.hostname);
     if (where.role === PROVISION_ROLE) {
-      // Without a role marker the playbook never started (SSH, host key, timeout): that
-      // is the first provisioning phase failing.
-      const running = [...(phases?.entries() ?? [])].find(([id, p]) => p.state === "running" && isRolePhase(id));
-      const [id, phase] = running ?? ["baseConfigured" as PhaseId, this.open(where.hostname, "baseConfigured", at)];
+      const roleEntries = [...(phases?.entries() ?? [])].filter(([id]) => isRolePhase(id));
+      if (roleEntries.some(([, p]) => p.state === "failed")) return;
+      // Without a role marker the playbook never started (SSH, host key, time limit):
+      // that is the first provisioning phase failing, from the step's start.
+      const running = roleEntries.find(([, p]) => p.state === "running");
+      const [id, phase] = running ??
+        ["baseConfigured" as PhaseId, this.open(where.hostname, "baseConfigured", this.provisionStart.get(where.hostname) ?? at)];
       phase.endedAt = at;
       phase.message ??= this.errors.get(urn);
       this.end(where.hostname, id, phase, "failed");
@@ -145,7 +152,9 @@ export class PhaseTracker {
       const marker = parseMarker(line);
       const phase = marker && ROLE_PHASES[marker.role];
       if (!marker || !phase) continue;
-      if (marker.state === "started") this.memberStarted(where.hostname, phase, marker.role, at);
+      const first = phase === "baseConfigured" && !this.nodes.get(where.hostname)?.has(phase);
+      const startedAt = first ? this.provisionStart.get(where.hostname) ?? at : at;
+      if (marker.state === "started") this.memberStarted(where.hostname, phase, marker.role, startedAt);
       else if (marker.state === "succeeded") this.memberDone(where.hostname, phase, marker.role, at);
       else {
         const open = this.nodes.get(where.hostname)?.get(phase) ?? this.open(where.hostname, phase, at);
