@@ -34,8 +34,13 @@ export interface AuditEvent {
   readonly durationSeconds?: number;
   /** Why it failed or was refused. */
   readonly message?: string;
-  /** Set when the caller overrode a node's protection, with the reason given. */
-  readonly protectionOverride?: { readonly reason: string; readonly unprotected: readonly string[] };
+  /** Set when the caller overrode a node's protection: the reason given, the URNs
+   *  unprotected in the state, and the servers whose provider protection was lifted. */
+  readonly protectionOverride?: {
+    readonly reason: string;
+    readonly unprotected: readonly string[];
+    readonly providerUnprotected: readonly string[];
+  };
   /** Resource changes by operation (`create: 3`), when the engine reported them. */
   readonly changes?: Readonly<Record<string, number>>;
 }

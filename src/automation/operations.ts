@@ -3,6 +3,7 @@ import { parseHostname } from "../fleet/naming";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
 import { OperationRefusedError } from "./errors";
+import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
 import { nodeResourceOf } from "./urn";
@@ -94,22 +95,47 @@ export class FleetAutomation {
       }
       const targets = withDependents(resources, server.urn);
       const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
+      const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
+      if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
+        throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
+          "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
+          `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
+        ]);
+      }
+      const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
+      if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
+        ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
+      }
       if (guarded.length > 0) {
-        if (!opts.overrideProtection?.reason.trim()) {
-          throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
-            "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-            `or bump its \`rebuild\` counter in the fleet file and run \`fleet up --stack ${this.options.stack}\``,
-          ]);
-        }
-        ctx.override(opts.overrideProtection.reason.trim(), guarded);
         await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
           ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
       }
+      if (access && hetznerId) await setServerProtection(access, hetznerId, false);
       const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
-      await ctx.stack.up({
-        message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
-      });
+      try {
+        await ctx.stack.up({
+          message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
+        });
+      } catch (err) {
+        // The old server may still be there: give it its Hetzner protection back.
+        if (access && hetznerId) {
+          await setServerProtection(access, hetznerId, true).catch((e: unknown) =>
+            ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); protect it in the console`));
+        }
+        throw err;
+      }
     }, hostname);
+  }
+
+  /** The Hetzner API token the stack's provider uses (`hcloud:token`, else HCLOUD_TOKEN). */
+  private async hcloudAccess(ctx: Context): Promise<HcloudAccess> {
+    const configured = await ctx.stack.getConfig("hcloud:token").catch(() => undefined);
+    const token = configured?.value || this.runner.env.HCLOUD_TOKEN;
+    if (!token) {
+      throw new OperationRefusedError("the server's Hetzner delete protection must be lifted for the rebuild, and no Hetzner token is set",
+        ctx.correlationId, [`set it with \`pulumi config set --secret hcloud:token … --stack ${this.options.stack}\` or in HCLOUD_TOKEN`]);
+    }
+    return { endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token };
   }
 
   /** A refresh preview: the resources whose real state differs from the recorded state. */

@@ -54,7 +54,9 @@ export interface Context {
   readonly onEvent: (event: EngineEvent) => void;
   readonly signal?: AbortSignal;
   /** Sets the protection override shown by the operation's audit records. */
-  override(reason: string, unprotected: readonly string[]): void;
+  override(reason: string, unprotected: readonly string[], providerUnprotected: readonly string[]): void;
+  /** Reports something the caller should know that does not fail the operation. */
+  notice(message: string): void;
 }
 
 const DEFAULT_LOCK_RETRY = { attempts: 3, baseDelayMs: 5000 };
@@ -119,7 +121,8 @@ export class OperationRunner {
       const message = `${opts.message ?? `fleet ${operation}${node ? ` ${node}` : ""}`} [correlation ${correlationId}]`;
       await this.withLockRetry(emit, () => body({
         stack, correlationId, message, onEvent, ...(opts.signal ? { signal: opts.signal } : {}),
-        override: (reason, unprotected) => { override = { reason, unprotected }; },
+        override: (reason, unprotected, providerUnprotected) => { override = { reason, unprotected, providerUnprotected }; },
+        notice: (message) => emit({ kind: "notice", message }),
       }));
     } catch (err) {
       const refused = err instanceof OperationRefusedError;

@@ -8,6 +8,10 @@ export interface StateResource {
   readonly protect: boolean;
   /** URNs it depends on (the engine records inputs' and explicit dependencies). */
   readonly dependencies: readonly string[];
+  /** The provider's id, for custom resources. */
+  readonly id?: string;
+  /** Whether the provider itself guards it (a Hetzner server's `deleteProtection`). */
+  readonly providerProtected: boolean;
 }
 
 /** The resources of `pulumi stack export`'s checkpoint (apitype.DeploymentV3). */
@@ -15,10 +19,14 @@ export function stateResources(deployment: Deployment): StateResource[] {
   const resources = (deployment.deployment as { resources?: unknown } | undefined)?.resources;
   if (!Array.isArray(resources)) return [];
   return resources.flatMap((r: unknown) => {
-    const { urn, type, protect, dependencies } = (r ?? {}) as Record<string, unknown>;
+    const { urn, type, protect, dependencies, id, outputs, inputs } = (r ?? {}) as Record<string, unknown>;
     if (typeof urn !== "string" || typeof type !== "string") return [];
     const deps = Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === "string") : [];
-    return [{ urn, type, protect: protect === true, dependencies: deps }];
+    const state = (outputs ?? inputs ?? {}) as Record<string, unknown>;
+    return [{
+      urn, type, protect: protect === true, dependencies: deps, ...(typeof id === "string" && id !== "" ? { id } : {}),
+      providerProtected: state.deleteProtection === true,
+    }];
   });
 }
 

@@ -8,8 +8,9 @@ import { EXIT } from "../../src/cli/format";
 import { LiveBoard, renderBoard } from "../../src/cli/phase-board";
 import { fleet } from "../cli/run";
 import { baseScenario, ORIGINAL_PATH } from "./harness";
+import { fakeHetznerApi } from "./hetzner-api";
 import { recordStack, type StackResource } from "./stand-in/record-urns";
-import { createNodeEvents, Events, STAND_IN_BIN, standIn, type Scenario } from "./stand-in/scenario";
+import { createNodeEvents, Events, serverIdOf, STAND_IN_BIN, standIn, type Scenario } from "./stand-in/scenario";
 
 const HOST = "prd-sha-het-de-fsn1-001";
 const T0 = 1_790_000_000;
@@ -121,16 +122,26 @@ describe("fleet rebuild and destroy", () => {
     expect(run.stderr.split("\n")).toEqual([
       `fleet: refused: node ${HOST} is protected; nothing was rebuilt`,
       "  1. rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-      "  2. or bump its `rebuild` counter in the fleet file and run `fleet up --stack prd`",
+      "  2. or set `protect: false` on it in the fleet file, run `fleet up --stack prd`, then rebuild it",
     ]);
   });
 
   it("rebuilds a protected node with --override-protection and records the reason", async () => {
-    const { auditFile } = useStandIn(baseScenario(resources, { operations: { up: { events: new Events().summary({ replace: 2 }, T0).list } } }));
-    const run = await fleet("rebuild", HOST, "--stack", "prd", "--override-protection", "OPS-42 disk failure");
-    expect(run.code).toBe(EXIT.ok);
-    const last = JSON.parse(readFileSync(auditFile, "utf8").trim().split("\n").at(-1)!) as { protectionOverride: { reason: string } };
-    expect(last.protectionOverride.reason).toBe("OPS-42 disk failure");
+    const api = await fakeHetznerApi([serverIdOf(resources, HOST)]);
+    try {
+      const { auditFile } = useStandIn(baseScenario(resources, {
+        operations: { up: { events: new Events().summary({ replace: 2 }, T0).list } }, config: { "hcloud:token": { value: "t", secret: true } },
+      }));
+      process.env.HCLOUD_ENDPOINT = api.url;
+      const run = await fleet("rebuild", HOST, "--stack", "prd", "--override-protection", "OPS-42 disk failure");
+      expect(run.code).toBe(EXIT.ok);
+      const last = JSON.parse(readFileSync(auditFile, "utf8").trim().split("\n").at(-1)!) as { protectionOverride: { reason: string } };
+      expect(last.protectionOverride.reason).toBe("OPS-42 disk failure");
+      expect(api.requests).toHaveLength(1);
+    } finally {
+      api.close();
+      delete process.env.HCLOUD_ENDPOINT;
+    }
   });
 
   it("refuses to destroy a stack with protected nodes (exit 77)", async () => {

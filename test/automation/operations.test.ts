@@ -1,9 +1,11 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OperationFailedError, OperationRefusedError } from "../../src/automation/errors";
 import { PROJECT_DIR } from "../../src/automation/workspace";
 import { recordStack, type StackResource } from "./stand-in/record-urns";
-import { createNodeEvents, deploymentOf, Events, marker, nodeOf } from "./stand-in/scenario";
+import { createNodeEvents, deploymentOf, Events, marker, nodeOf, serverIdOf } from "./stand-in/scenario";
 import { argsOf, baseScenario, harness, withEventLog, type Harness } from "./harness";
+import { fakeHetznerApi } from "./hetzner-api";
 
 const HOST = "prd-sha-het-de-fsn1-001";
 const T0 = 1_790_000_000;
@@ -199,25 +201,61 @@ describe("rebuildNode", () => {
     expect(h.audit().map((a) => [a.type, a.node])).toEqual([["operation.started", HOST], ["operation.refused", HOST]]);
   });
 
+  const serverId = () => serverIdOf(resources, HOST);
+  const OVERRIDE = { reason: "disk corruption, ticket OPS-42" };
+
+  async function overrideHarness(up: { events: EngineEvent[]; exitCode?: number }) {
+    const api = await fakeHetznerApi([serverId()]);
+    const scenario = baseScenario(resources, { operations: { up }, config: { "hcloud:token": { value: "hc-token", secret: true } } });
+    const run = harness(scenario, { env: { PULUMI_BACKEND_URL: "file:///tmp/stand-in-state", PULUMI_CONFIG_PASSPHRASE: "x", HCLOUD_ENDPOINT: api.url } });
+    const cleanupRun = run.cleanup;
+    return { api, run: { ...run, cleanup: () => { api.close(); cleanupRun(); } } };
+  }
+
   it("with an override, unprotects the node's server and followers in the state, then replaces server and provisioning, targeting only them", async () => {
-    h = harness(baseScenario(resources, { operations: { up: { events: new Events().summary({ replace: 2 }, T0).list } } }));
-    await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: { reason: "disk corruption, ticket OPS-42" } });
+    const { run } = await overrideHarness({ events: new Events().summary({ replace: 2 }, T0).list });
+    h = run;
+    await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: OVERRIDE });
     const urns = serverAndFollowers(HOST);
     const protectedUrns = urns.filter((u) => !u.endsWith("-provision") && !u.endsWith("-register"));
     const args = argsOf(h.calls());
-    expect(args[2]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", ...protectedUrns, "--non-interactive"]);
-    expect(withEventLog(args[3]!)).toEqual(["up", "--yes", "--skip-preview", "--message", `fleet rebuild ${HOST} [correlation ${ID}]`,
+    expect(args[2]).toEqual(["config", "get", "hcloud:token", "--json", "--stack", "prd", "--non-interactive"]);
+    expect(args[3]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", ...protectedUrns, "--non-interactive"]);
+    expect(withEventLog(args[4]!)).toEqual(["up", "--yes", "--skip-preview", "--message", `fleet rebuild ${HOST} [correlation ${ID}]`,
       "--replace", urns[0], "--replace", urns[5], ...urns.flatMap((u) => ["--target", u]),
       "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
-    expect(h.calls()[3]!.env.NODE_CORRELATION_ID).toBe(ID);
+    expect(h.calls()[4]!.env.NODE_CORRELATION_ID).toBe(ID);
+  });
+
+  it("with an override, lifts the server's delete and rebuild protection at Hetzner before the update", async () => {
+    const { run, api } = await overrideHarness({ events: new Events().summary({ replace: 2 }, T0).list });
+    h = run;
+    await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: OVERRIDE });
+    expect(api.requests).toEqual([{ method: "POST", path: `/v1/servers/${serverId()}/actions/change_protection`,
+      authorization: "Bearer hc-token", body: { delete: false, rebuild: false } }]);
+  });
+
+  it("gives the old server its Hetzner protection back when the rebuild fails", async () => {
+    const { run, api } = await overrideHarness({ events: new Events().summary({}, T0).list, exitCode: 255 });
+    h = run;
+    await expect(h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: OVERRIDE })).rejects.toThrow(OperationFailedError);
+    expect(api.requests.map((r) => r.body)).toEqual([{ delete: false, rebuild: false }, { delete: true, rebuild: true }]);
+  });
+
+  it("refuses the override, changing nothing, when no Hetzner token is available", async () => {
+    h = harness(baseScenario(resources));
+    await expect(h.fleet.rebuildNode(HOST, { overrideProtection: OVERRIDE })).rejects.toThrow(/no Hetzner token is set/);
+    expect(argsOf(h.calls()).map((a) => a.slice(0, 2))).toEqual([["stack", "select"], ["stack", "export"], ["config", "get"]]);
   });
 
   it("shows the override and its reason in every audit record of the rebuild after the decision", async () => {
-    h = harness(baseScenario(resources, { operations: { up: { events: new Events().summary({ replace: 2 }, T0).list } } }));
-    await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: { reason: "disk corruption, ticket OPS-42" } });
-    const last = h.audit().at(-1)!;
-    expect(last).toMatchObject({ type: "operation.succeeded", node: HOST,
-      protectionOverride: { reason: "disk corruption, ticket OPS-42", unprotected: expect.arrayContaining([nodeOf(resources, HOST)("server").urn]) } });
+    const { run } = await overrideHarness({ events: new Events().summary({ replace: 2 }, T0).list });
+    h = run;
+    await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: OVERRIDE });
+    expect(h.audit().at(-1)).toMatchObject({ type: "operation.succeeded", node: HOST, protectionOverride: {
+      reason: "disk corruption, ticket OPS-42", providerUnprotected: [`hcloud server ${serverId()}`],
+      unprotected: expect.arrayContaining([nodeOf(resources, HOST)("server").urn]) } });
+    expect(h.audit()[0]).not.toHaveProperty("protectionOverride");
   });
 
   it("rebuilds an unprotected node without touching protection", async () => {

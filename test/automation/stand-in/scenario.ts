@@ -18,6 +18,8 @@ export interface Scenario {
   outputs: OutputMap;
   history: UpdateSummary[];
   deployment: Deployment;
+  /** `pulumi config get KEY --json` answers. */
+  config?: Record<string, { value: string; secret: boolean }>;
 }
 
 /** One call the stand-in received. */
@@ -46,17 +48,23 @@ export function standIn(scenario: Scenario): { dir: string; calls: () => Call[];
   };
 }
 
-/** `pulumi stack export` of a stack holding these resources (apitype.DeploymentV3). */
-export function deploymentOf(resources: readonly StackResource[], unprotect: readonly string[] = []): Deployment {
+/** `pulumi stack export` of a stack holding these resources (apitype.DeploymentV3).
+ *  Hosts in `unprotected` have protect off in the state and at the provider. Custom
+ *  resources get numeric ids, as Hetzner's are. */
+export function deploymentOf(resources: readonly StackResource[], unprotected: readonly string[] = []): Deployment {
   return {
     version: 3,
     deployment: {
       manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.208.0" },
-      resources: resources.map((r) => ({
-        urn: r.urn, type: r.type, custom: r.custom, ...(r.protect && !unprotect.some((h) => r.name.startsWith(h)) ? { protect: true } : {}),
-        ...(r.parent.startsWith("urn:") && !r.parent.includes("pulumi:pulumi:Stack") ? { parent: r.parent } : {}),
-        dependencies: r.dependencies, ...(r.custom ? { id: `${r.name}-id` } : {}),
-      })),
+      resources: resources.map((r, i) => {
+        const guarded = r.protect && !unprotected.some((h) => r.name.startsWith(h));
+        const providerState = r.type === "hcloud:index/server:Server" ? { deleteProtection: guarded, rebuildProtection: guarded } : {};
+        return {
+          urn: r.urn, type: r.type, custom: r.custom, ...(guarded ? { protect: true } : {}),
+          ...(r.parent.startsWith("urn:") && !r.parent.includes("pulumi:pulumi:Stack") ? { parent: r.parent } : {}),
+          dependencies: r.dependencies, ...(r.custom ? { id: String(40_000_000 + i), inputs: providerState, outputs: providerState } : {}),
+        };
+      }),
     },
   };
 }
@@ -140,4 +148,10 @@ export function createNodeEvents(ev: Events, resources: readonly StackResource[]
   ev.step("outputs", provision, "create", t + 1);
   ev.step("pre", r("register"), "create", t + 1).step("outputs", r("register"), "create", t + 4);
   return ev;
+}
+
+/** The id `deploymentOf` gives a node's server. */
+export function serverIdOf(resources: readonly StackResource[], hostname: string): string {
+  const state = deploymentOf(resources).deployment as { resources: { urn: string; id?: string }[] };
+  return state.resources.find((r) => r.urn === nodeOf(resources, hostname)("server").urn)!.id!;
 }
