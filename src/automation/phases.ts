@@ -74,6 +74,12 @@ export class PhaseTracker {
     const done = event.resOutputsEvent?.metadata;
     const failed = event.resOpFailedEvent?.metadata;
     const diag = event.diagnosticEvent;
+    // A preview's steps are plans (pulumi pkg/engine/update.go previewActions emits them
+    // with planning set): they count as planned operations but nothing ran, so no phase.
+    if (event.resourcePreEvent?.planning || event.resOutputsEvent?.planning) {
+      if (pre) this.count(pre.urn, pre.op);
+      return;
+    }
     if (pre) this.onStep(pre.urn, pre.op, event.timestamp);
     else if (done) this.onStepDone(done.urn, done.op, event.timestamp);
     else if (failed) this.onStepFailed(failed.urn, event.timestamp);
@@ -99,14 +105,18 @@ export class PhaseTracker {
       [...phases.entries()].sort(([a], [b]) => order(a) - order(b)).map(([id, p]) => this.view(hostname, id, p)));
   }
 
+  private count(urn: string, op: OpType): void {
+    const where = nodeResourceOf(urn);
+    if (!where || where.role === "" || op === "same") return;
+    const ops = this.operations.get(where.hostname) ?? new Map<OpType, number>();
+    ops.set(op, (ops.get(op) ?? 0) + 1);
+    this.operations.set(where.hostname, ops);
+  }
+
   private onStep(urn: string, op: OpType, at: number): void {
+    this.count(urn, op);
     const where = nodeResourceOf(urn);
     if (!where || where.role === "") return;
-    if (op !== "same") {
-      const ops = this.operations.get(where.hostname) ?? new Map<OpType, number>();
-      ops.set(op, (ops.get(op) ?? 0) + 1);
-      this.operations.set(where.hostname, ops);
-    }
     if (where.role === PROVISION_ROLE && WORKING_OPS.has(op)) this.provisionStart.set(where.hostname, at);
     const phase = RESOURCE_PHASES[where.role];
     if (phase && WORKING_OPS.has(op)) this.memberStarted(where.hostname, phase, urn, at);

@@ -39,9 +39,18 @@ export class LiveBoard {
 
   update(p: PhaseProgress): void {
     this.phases.set(`${p.hostname}/${p.phase}`, p);
-    const lines = renderBoard([...this.phases.values()], this.now());
+    this.draw("");
+  }
+
+  /** Prints a line above the table, which is then drawn again below it. */
+  message(line: string): void {
+    this.draw(`\x1b[2K${line}\n`);
+  }
+
+  private draw(before: string): void {
+    const lines = this.phases.size > 0 ? renderBoard([...this.phases.values()], this.now()) : [];
     // Cursor up over the previous drawing, then rewrite each line cleared.
-    this.write(`${this.drawn > 0 ? `\x1b[${this.drawn}A` : ""}${lines.map((l) => `\x1b[2K${l}\n`).join("")}`);
+    this.write(`${this.drawn > 0 ? `\x1b[${this.drawn}A` : ""}${before}${lines.map((l) => `\x1b[2K${l}\n`).join("")}`);
     this.drawn = lines.length;
   }
 }

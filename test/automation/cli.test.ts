@@ -197,4 +197,12 @@ describe("the live phase table", () => {
     expect(writes[1]!.startsWith("\x1b[2A\x1b[2KNODE")).toBe(true);
     expect(writes[1]).toContain("✓ 34s");
   });
+
+  it("prints a message above the table and draws the table again below it", () => {
+    const writes: string[] = [];
+    const board = new LiveBoard((t) => writes.push(t), () => new Date("2026-11-22T08:00:05Z"));
+    board.update({ ...p, state: "running" });
+    board.message("notice: audit webhook down");
+    expect(writes[1]!.startsWith("\x1b[2A\x1b[2Knotice: audit webhook down\n\x1b[2KNODE")).toBe(true);
+  });
 });

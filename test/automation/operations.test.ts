@@ -141,7 +141,7 @@ describe("up", () => {
 });
 
 describe("preview and refresh", () => {
-  it("previews with the message and reports planned operations per node", async () => {
+  it("previews with the message and reports planned operations per node, and no phases: nothing ran", async () => {
     const r = nodeOf(resources, HOST);
     const ev = new Events().step("pre", r("server"), "update", T0, { planning: true }).step("pre", r("a"), "update", T0, { planning: true })
       .summary({ update: 2, same: 37 }, T0 + 5);
@@ -150,7 +150,7 @@ describe("preview and refresh", () => {
     expect(withEventLog(argsOf(h.calls())[1]!)).toEqual(["preview", "--message", `fleet preview [correlation ${ID}]`,
       "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
     expect(report.nodes).toEqual({ [HOST]: { update: 2 } });
-    expect(report.phases.map((p) => p.phase)).toEqual(["serverCreated", "dnsConfigured"]);
+    expect(report.phases).toEqual([]);
   });
 
   it("refreshes with the message and the event log", async () => {

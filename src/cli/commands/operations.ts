@@ -92,7 +92,9 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
     if (opts.json) ctx.io.out(JSON.stringify(event));
     else if (event.kind === "phase") board ? board.update(event) : ctx.io.err(phaseLine(event));
     else if (event.kind === "notice" || event.kind === "retry" || (event.kind === "diagnostic" && event.severity === "error")) {
-      ctx.io.err(`${event.kind === "diagnostic" ? "error" : event.kind}: ${event.message}`);
+      const line = `${event.kind === "diagnostic" ? "error" : event.kind}: ${event.message}`;
+      if (board) board.message(line);
+      else ctx.io.err(line);
     }
   };
   const fleet = new FleetAutomation({
