@@ -101,14 +101,18 @@ export class OperationRunner {
       });
     });
     let lastEventAt = Math.floor(started / 1000);
+    let summary: OpMap | undefined;
     const onEvent = (event: EngineEvent) => {
       lastEventAt = Math.max(lastEventAt, event.timestamp);
+      if (event.summaryEvent) summary = event.summaryEvent.resourceChanges;
       tracker.handle(event);
       const payload = fromEngineEvent(event);
       if (payload) emit(payload);
     };
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    // The engine's own count when its summary came; else the node resources' steps seen.
     const changes = (): OpMap => {
+      if (summary) return summary;
       const total: OpMap = {};
       for (const ops of tracker.operations.values()) for (const [op, n] of ops) total[op] = (total[op] ?? 0) + n;
       return total;

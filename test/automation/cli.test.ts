@@ -172,7 +172,7 @@ describe("fleet outputs, history, drift", () => {
   });
 
   it("prints drift per node, or that there is none", async () => {
-    useStandIn(baseScenario(resources, { operations: { "refresh-preview": { events: [] } } }));
+    useStandIn(baseScenario(resources, { operations: { "refresh-preview": { events: new Events().summary({ same: 39 }, T0).list } } }));
     const run = await fleet("drift", "--stack", "prd");
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout.split("\n")[0]).toBe("no drift");

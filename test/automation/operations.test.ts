@@ -150,6 +150,7 @@ describe("preview and refresh", () => {
     expect(withEventLog(argsOf(h.calls())[1]!)).toEqual(["preview", "--message", `fleet preview [correlation ${ID}]`,
       "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
     expect(report.nodes).toEqual({ [HOST]: { update: 2 } });
+    expect(report.changes).toEqual({ update: 2, same: 37 });
     expect(report.phases).toEqual([]);
   });
 
