@@ -114,6 +114,18 @@ describe("fleet up", () => {
   });
 });
 
+describe("fleet preview", () => {
+  it("prints the planned changes per node and no phase table", async () => {
+    const server = resources.find((r) => r.name === `${HOST}-server`)!;
+    const ev = new Events().step("pre", server, "replace", T0, { planning: true }).summary({ replace: 1, same: 38 }, T0);
+    useStandIn(baseScenario(resources, { operations: { preview: { events: ev.list } } }));
+    const run = await fleet("preview", "--stack", "prd", "--correlation-id", "cli-p");
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout.split("\n")).toEqual(["NODE                     CHANGES", "-----------------------  ---------",
+      `${HOST}  replace 1`, expect.stringMatching(/^preview of stack prd succeeded in \d+s \(correlation cli-p\)$/)]);
+  });
+});
+
 describe("fleet rebuild and destroy", () => {
   it("refuses a protected node with exit 77 and the steps to proceed", async () => {
     useStandIn(baseScenario(resources));
