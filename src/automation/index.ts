@@ -10,4 +10,5 @@ export { MIN_PULUMI_VERSION, PulumiCliError } from "./pulumi-cli";
 export { SecretsConfigError } from "./workspace";
 export { CORRELATION_ENV } from "./correlation";
 export { AuditTrail, jsonLinesSink, webhookSink, signBody, SIGNATURE_HEADER, type AuditSink } from "../audit/sinks";
+export { AUDIT_ENV, auditSinksFromEnv } from "../audit/config";
 export type { Actor, AuditEvent, AuditType } from "../audit/event";

@@ -37,7 +37,8 @@ export interface PhaseProgress {
   readonly phase: PhaseId;
   readonly label: string;
   readonly state: PhaseState;
-  /** ISO time of the first step or marker of the phase (engine event time). */
+  /** ISO time of the first step or marker of the phase: engine event time, which is Unix
+   *  seconds (pulumi sdk/go/common/apitype/events.go EngineEvent.Timestamp). */
   readonly startedAt: string;
   /** Set once the phase has ended. */
   readonly durationSeconds?: number;
