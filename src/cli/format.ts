@@ -11,8 +11,10 @@ export const processIo: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Exit codes: 0 ok, 1 the input (fleet, catalog, stack file) is wrong, 2 the command line is wrong. */
-export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 the input (fleet, catalog, stack file) is wrong, 2 the command line is wrong,
+ *  3 a Pulumi operation ran and failed, 77 an operation was refused (a protected node; EX_NOPERM),
+ *  127 the Pulumi CLI is missing or too old (the shell's "command not found"). */
+export const EXIT = { ok: 0, invalidInput: 1, usage: 2, operationFailed: 3, refused: 77, pulumiMissing: 127 } as const;
 
 /** Prints issues one per line in compiler style, or as a JSON array for tools. */
 export function printIssues(io: Io, issues: readonly Issue[], format: "text" | "json" = "text"): void {

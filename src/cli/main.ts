@@ -6,6 +6,7 @@ import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
 import { nextNameCommand } from "./commands/next-name";
+import { registerOperations } from "./commands/operations";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { EXIT, printIssues, processIo, type Io } from "./format";
@@ -86,6 +87,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });
+
+  // Operations on a deployed stack through src/automation (issue 10).
+  registerOperations(program, {
+    io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
+  }, (c) => { code = c; });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,0 +1,18 @@
+import type { PhaseProgress } from "./phases";
+
+/** The library declined to start an operation (a protected node, a bad hostname); nothing
+ *  was changed. `steps` says how to proceed. */
+export class OperationRefusedError extends Error {
+  override readonly name = "OperationRefusedError";
+  constructor(message: string, readonly correlationId: string, readonly steps: readonly string[] = []) {
+    super(message);
+  }
+}
+
+/** The engine ran and failed; `phases` shows how far each node got. */
+export class OperationFailedError extends Error {
+  override readonly name = "OperationFailedError";
+  constructor(message: string, readonly correlationId: string, readonly phases: readonly PhaseProgress[]) {
+    super(message);
+  }
+}

@@ -1,0 +1,173 @@
+import type { EngineEvent, OutputMap, UpdateSummary } from "@pulumi/pulumi/automation";
+import { parseHostname } from "../fleet/naming";
+import { correlationIdFor } from "./correlation";
+import { driftFromEvents, type DriftedResource } from "./drift";
+import { OperationRefusedError } from "./errors";
+import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
+import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
+import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
+import { nodeResourceOf } from "./urn";
+import { runPulumi } from "./workspace";
+
+export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
+
+export interface RebuildOptions extends RunOptions {
+  /** Rebuild a protected node anyway. The reason is kept in the audit record. */
+  readonly overrideProtection?: { readonly reason: string };
+}
+
+export interface DeployReport extends Report {
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+export interface DriftReport extends Report {
+  readonly drifted: readonly DriftedResource[];
+  /** Nodes with at least one drifted resource. */
+  readonly driftedNodes: readonly string[];
+}
+
+/** Preview, deploy, rebuild and inspect one stack of this project through Pulumi's
+ *  Automation API. Every operation has a correlation id, streams FleetEvents, keeps
+ *  per-node phases, and writes audit records to the configured sinks. */
+export class FleetAutomation {
+  private readonly runner: OperationRunner;
+
+  constructor(private readonly options: FleetAutomationOptions) {
+    this.runner = new OperationRunner(options);
+  }
+
+  preview(opts: RunOptions = {}): Promise<Report> {
+    return this.runner.run("preview", opts, true, async (ctx) => {
+      await ctx.stack.preview({ message: ctx.message, onEvent: ctx.onEvent, ...signal(ctx) });
+    });
+  }
+
+  async up(opts: RunOptions = {}): Promise<DeployReport> {
+    let outputs: OutputMap = {};
+    const report = await this.runner.run("up", opts, true, async (ctx) => {
+      outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) })).outputs;
+    });
+    return { ...report, outputs: visibleOutputs(outputs) };
+  }
+
+  refresh(opts: RunOptions = {}): Promise<Report> {
+    return this.runner.run("refresh", opts, false, async (ctx) => {
+      await ctx.stack.refresh({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) });
+    });
+  }
+
+  /** Refused while any resource is protected: protection is lifted in fleet.yaml and
+   *  applied with `up` first, so a destroy can never take a protected node by surprise. */
+  destroy(opts: RunOptions = {}): Promise<Report> {
+    return this.runner.run("destroy", opts, false, async (ctx) => {
+      const resources = stateResources(await ctx.stack.exportStack());
+      const nodes = protectedNodes(resources);
+      const others = resources.filter((r) => r.protect && !nodeResourceOf(r.urn));
+      if (nodes.length > 0 || others.length > 0) {
+        const what = [nodes.length ? `protected nodes ${nodes.join(", ")}` : "", ...others.map((r) => r.urn)].filter(Boolean).join(", ");
+        throw new OperationRefusedError(`stack ${this.options.stack} has ${what}; nothing was destroyed`, ctx.correlationId, [
+          `set \`protect: false\` on those nodes in the fleet file (or node-fleet:protect: false in Pulumi.${this.options.stack}.yaml)`,
+          `run \`fleet up --stack ${this.options.stack}\` so the state and the servers drop their protection`,
+          `run \`fleet destroy --stack ${this.options.stack}\` again`,
+        ]);
+      }
+      await ctx.stack.destroy({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) });
+    });
+  }
+
+  /** Replaces the node's server and re-runs everything that follows it (reverse DNS, DNS
+   *  records, provisioning, registration), and nothing else in the stack: the server and
+   *  the provisioning step are `replace` targets, their dependents from the state are
+   *  `target`s. A protected node is refused unless `overrideProtection` is given; then
+   *  those resources are unprotected in the state first (the program protects them again
+   *  in this same update), and the audit records carry the override and its reason. */
+  rebuildNode(hostname: string, opts: RebuildOptions = {}): Promise<Report> {
+    return this.runner.run("rebuild", opts, false, async (ctx) => {
+      if (!("name" in parseHostname(hostname))) {
+        throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+      }
+      const resources = stateResources(await ctx.stack.exportStack());
+      const mine = nodeResources(resources, hostname);
+      const server = mine.get("server");
+      if (!server) {
+        throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
+          [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
+      }
+      const targets = withDependents(resources, server.urn);
+      const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
+      const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
+      if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
+        throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
+          "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
+          `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
+        ]);
+      }
+      const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
+      if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
+        ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
+      }
+      if (guarded.length > 0) {
+        await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
+          ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
+      }
+      if (access && hetznerId) await setServerProtection(access, hetznerId, false);
+      const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
+      try {
+        await ctx.stack.up({
+          message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
+        });
+      } catch (err) {
+        // The old server may still be there: give it its Hetzner protection back.
+        if (access && hetznerId) {
+          await setServerProtection(access, hetznerId, true).catch((e: unknown) =>
+            ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); protect it in the console`));
+        }
+        throw err;
+      }
+    }, hostname);
+  }
+
+  /** The Hetzner API token the stack's provider uses (`hcloud:token`, else HCLOUD_TOKEN). */
+  private async hcloudAccess(ctx: Context): Promise<HcloudAccess> {
+    const configured = await ctx.stack.getConfig("hcloud:token").catch(() => undefined);
+    const token = configured?.value || this.runner.env.HCLOUD_TOKEN;
+    if (!token) {
+      throw new OperationRefusedError("the server's Hetzner delete protection must be lifted for the rebuild, and no Hetzner token is set",
+        ctx.correlationId, [`set it with \`pulumi config set --secret hcloud:token … --stack ${this.options.stack}\` or in HCLOUD_TOKEN`]);
+    }
+    return { endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token };
+  }
+
+  /** A refresh preview: the resources whose real state differs from the recorded state. */
+  async drift(opts: RunOptions = {}): Promise<DriftReport> {
+    const events: EngineEvent[] = [];
+    const report = await this.runner.run("drift", opts, false, async (ctx) => {
+      await ctx.stack.previewRefresh({
+        message: ctx.message, onEvent: (e) => { events.push(e); ctx.onEvent(e); }, ...signal(ctx),
+      });
+    });
+    const drifted = driftFromEvents(events);
+    const driftedNodes = [...new Set(drifted.flatMap((d) => (d.hostname ? [d.hostname] : [])))].sort();
+    return { ...report, drifted, driftedNodes };
+  }
+
+  /** The stack's outputs; secret ones read "[secret]" unless `showSecrets`. */
+  async outputs(opts: { showSecrets?: boolean } = {}): Promise<Record<string, unknown>> {
+    const stack = await this.runner.open(correlationIdFor(), false);
+    return visibleOutputs(await stack.outputs(), opts.showSecrets ?? false);
+  }
+
+  /** The latest updates first, without secret values. */
+  async history(limit = 20): Promise<UpdateSummary[]> {
+    const stack = await this.runner.open(correlationIdFor(), false);
+    return stack.history(limit, 1, false);
+  }
+}
+
+function signal(ctx: Context): { signal?: AbortSignal } {
+  return ctx.signal ? { signal: ctx.signal } : {};
+}
+
+function visibleOutputs(outputs: OutputMap, showSecrets = false): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret && !showSecrets ? "[secret]" : o.value]));
+}

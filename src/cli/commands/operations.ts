@@ -1,0 +1,145 @@
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { auditSinksFromEnv } from "../../audit/config";
+import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
+import type { FleetEvent } from "../../automation/events";
+import { FleetAutomation, type DriftReport, type Report } from "../../automation/operations";
+import { PulumiCliError } from "../../automation/pulumi-cli";
+import { SecretsConfigError } from "../../automation/workspace";
+import { EXIT, table, type Io } from "../format";
+import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
+
+export interface OperationsEnv {
+  readonly io: Io;
+  readonly env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal: the phase table is then redrawn in place. */
+  readonly tty: boolean;
+  /** Raw writes to stderr for the live table. */
+  readonly writeErr: (text: string) => void;
+}
+
+interface CommonOptions {
+  stack: string;
+  project: string;
+  json?: boolean;
+  correlationId?: string;
+  message?: string;
+  auditFile?: string;
+}
+
+type Run = (fleet: FleetAutomation, opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<void>;
+
+/** Registers preview, up, refresh, destroy, rebuild, drift, outputs and history: each a
+ *  thin caller of src/automation. `setCode` receives the exit code. */
+export function registerOperations(program: Command, ctx: OperationsEnv, setCode: (code: number) => void): void {
+  const add = (name: string, description: string, run: Run, configure: (c: Command) => Command = (c) => c) => {
+    const cmd = configure(program.command(name).description(description))
+      .requiredOption("--stack <stack>", "stack name (prd, stg, dev)")
+      .option("--project <dir>", "project directory holding Pulumi.yaml", ".")
+      .option("--json", "one JSON event per line on stdout, for tools")
+      .option("--correlation-id <id>", "correlation id to use (default: a new UUID)")
+      .option("--message <text>", "update message for the stack's history")
+      .addOption(new Option("--audit-file <file>", "JSON-lines audit file, or \"off\" (default: $NODE_FLEET_AUDIT_FILE or ~/.local/state/node-fleet/audit.jsonl)"));
+    cmd.action(async (...params: unknown[]) => {
+      const opts = params.at(-2) as CommonOptions & Record<string, unknown>;
+      const args = params.slice(0, -2).filter((p): p is string => typeof p === "string");
+      setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
+    });
+  };
+
+  const deploy = (op: "preview" | "up" | "refresh" | "destroy" | "drift"): Run => async (fleet, opts) => {
+    const run = { ...runOptions(opts) };
+    const report = op === "preview" ? await fleet.preview(run) : op === "up" ? await fleet.up(run)
+      : op === "refresh" ? await fleet.refresh(run) : op === "destroy" ? await fleet.destroy(run) : await fleet.drift(run);
+    printReport(ctx, opts, report);
+  };
+  add("preview", "show what `up` would change, per node", deploy("preview"));
+  add("up", "deploy the stack, with a live per-node phase table", deploy("up"));
+  add("refresh", "read the real state of every resource into the stack", deploy("refresh"));
+  add("destroy", "destroy the stack (refused while nodes are protected)", deploy("destroy"));
+  add("drift", "list resources whose real state differs from the stack's (a refresh preview)", deploy("drift"));
+  add("rebuild", "replace one node's server and re-run everything that follows it", async (fleet, opts, [hostname]) => {
+    const reason = opts.overrideProtection as string | undefined;
+    const report = await fleet.rebuildNode(hostname!, { ...runOptions(opts), ...(reason !== undefined ? { overrideProtection: { reason } } : {}) });
+    printReport(ctx, opts, report);
+  }, (c) => c.argument("<hostname>", "the node to rebuild")
+    .option("--override-protection <reason>", "rebuild a protected node; the reason goes into the audit record"));
+  add("outputs", "print the stack's outputs (secrets masked unless --show-secrets)", async (fleet, opts) => {
+    const outputs = await fleet.outputs({ showSecrets: opts.showSecrets === true });
+    if (opts.json) ctx.io.out(JSON.stringify(outputs));
+    else for (const [key, value] of Object.entries(outputs)) ctx.io.out(`${key}: ${JSON.stringify(value)}`);
+  }, (c) => c.option("--show-secrets", "print secret outputs in clear"));
+  add("history", "the stack's latest updates", async (fleet, opts) => {
+    const history = await fleet.history(Number(opts.limit));
+    if (opts.json) {
+      ctx.io.out(JSON.stringify(history));
+      return;
+    }
+    ctx.io.out(table(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "MESSAGE"], history.map((u) => [
+      u.version, u.kind, u.result, u.startTime.toISOString().slice(0, 19).replace("T", " "),
+      u.endTime ? duration((u.endTime.getTime() - u.startTime.getTime()) / 1000) : "-", u.message,
+    ])));
+  }, (c) => c.addOption(new Option("--limit <n>", "how many updates").default("20").argParser((v) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError("expected a positive whole number");
+    return v;
+  })));
+}
+
+/** Opens the library for the command, streams its events, and maps outcomes to exit codes. */
+async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: FleetAutomation) => Promise<void>): Promise<number> {
+  const board = !opts.json && ctx.tty ? new LiveBoard(ctx.writeErr) : undefined;
+  const onEvent = (event: FleetEvent) => {
+    if (opts.json) ctx.io.out(JSON.stringify(event));
+    else if (event.kind === "phase") board ? board.update(event) : ctx.io.err(phaseLine(event));
+    else if (event.kind === "notice" || event.kind === "retry" || (event.kind === "diagnostic" && event.severity === "error")) {
+      const line = `${event.kind === "diagnostic" ? "error" : event.kind}: ${event.message}`;
+      if (board) board.message(line);
+      else ctx.io.err(line);
+    }
+  };
+  const fleet = new FleetAutomation({
+    stack: opts.stack, projectDir: resolve(opts.project), env: ctx.env,
+    auditSinks: auditSinksFromEnv(ctx.env, opts.auditFile), onEvent,
+  });
+  try {
+    await body(fleet);
+    return EXIT.ok;
+  } catch (err) {
+    const [code, lines] = describe(err);
+    if (opts.json) ctx.io.out(JSON.stringify({ kind: "error", exitCode: code, message: lines[0], steps: lines.slice(1) }));
+    for (const line of lines) ctx.io.err(line);
+    return code;
+  }
+}
+
+function describe(err: unknown): [number, string[]] {
+  if (err instanceof PulumiCliError) return [EXIT.pulumiMissing, [`fleet: ${err.message}`]];
+  if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
+  if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
+  if (err instanceof SecretsConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
+  if (err instanceof RangeError) return [EXIT.usage, [`fleet: ${err.message}`]];
+  const text = err instanceof Error ? err.message : String(err);
+  const cliError = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim()).find((l) => l.startsWith("error:"));
+  return [EXIT.operationFailed, [`fleet: ${cliError ?? text.split("\n")[0]}`]];
+}
+
+function runOptions(opts: CommonOptions): { correlationId?: string; message?: string } {
+  return { ...(opts.correlationId ? { correlationId: opts.correlationId } : {}), ...(opts.message ? { message: opts.message } : {}) };
+}
+
+function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | DriftReport): void {
+  if (opts.json) {
+    ctx.io.out(JSON.stringify({ kind: "result", ...report }));
+    return;
+  }
+  if (report.phases.length > 0 && report.operation !== "preview") for (const line of renderBoard(report.phases, new Date())) ctx.io.out(line);
+  if (report.operation === "preview" || Object.keys(report.nodes).length > 0 && report.phases.length === 0) {
+    const ops = (o: Record<string, number | undefined>) => Object.entries(o).map(([op, n]) => `${op} ${n}`).join(", ");
+    ctx.io.out(table(["NODE", "CHANGES"], Object.entries(report.nodes).map(([host, o]) => [host, ops(o)])));
+  }
+  if ("drifted" in report) {
+    ctx.io.out(report.drifted.length === 0 ? "no drift" : table(["NODE", "RESOURCE", "CHANGE", "PROPERTIES"],
+      report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
+  }
+  ctx.io.out(`${report.operation} of stack ${report.stack} succeeded in ${duration(report.durationSeconds)} (correlation ${report.correlationId})`);
+}
