@@ -76,8 +76,11 @@ describe("provision's working directory", () => {
       const liveDir = await workdirOf(tmp, live);
       const killed = startRun(waiting(tmp));
       const stale = await workdirOf(tmp, killed);
-      killed.kill("SIGKILL");
-      await new Promise((r) => killed.once("exit", r));
+      // The whole process group at once, watchdog included (the OOM killer, a crashed
+      // machine): a run killed alone is cleaned up by its own watchdog.
+      const exited = new Promise((r) => killed.once("exit", r));
+      process.kill(-killed.pid!, "SIGKILL");
+      await exited;
       expect(existsSync(join(stale, "id"))).toBe(true);
       const orphan = join(tmp, "nfp.ab12CD");
       execFileSync("mkdir", ["-m", "700", orphan]);

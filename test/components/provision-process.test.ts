@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,13 @@ import { STEP_COMMANDS } from "../../src/components/commands";
 
 const ROOT = join(__dirname, "../..");
 const DIGEST = "a".repeat(64);
+
+/** A real admin key: provision derives the node's public key from it (ssh-keygen -y). */
+const ADMIN_KEY = (() => {
+  const dir = mkdtempSync(join(tmpdir(), "admin-key-"));
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id")]);
+  return readFileSync(join(dir, "id"), "utf8");
+})();
 
 /** Stand-ins for ssh and ansible-playbook on PATH: ssh answers every probe and prints
  *  what the node "recorded"; ansible-playbook writes its pid and sleeps, like a long play. */
@@ -29,7 +36,7 @@ function startStep(env: Record<string, string>): { child: ChildProcess; done: Pr
   const child = spawn("/bin/sh", ["-c", STEP_COMMANDS.provision], { cwd: ROOT, env });
   let stderr = "";
   child.stderr!.on("data", (c) => (stderr += c));
-  child.stdin!.end("-----BEGIN OPENSSH PRIVATE KEY-----\nkey\n-----END OPENSSH PRIVATE KEY-----\n");
+  child.stdin!.end(ADMIN_KEY);
   const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stderr })));
   return { child, done };
 }

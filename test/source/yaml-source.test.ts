@@ -22,7 +22,7 @@ describe("parseYamlSource", () => {
 
   it("refuses a second nodes: block instead of dropping the first", () => {
     expect(hostile("second-nodes.yaml")).toEqual([
-      { line: 6, col: 1, code: "duplicate-key", message: 'duplicate key "nodes" on lines 1 and 6; YAML would silently keep only the last one' },
+      { line: 8, col: 1, code: "duplicate-key", message: 'duplicate key "nodes" on lines 1 and 8; YAML would silently keep only the last one' },
     ]);
   });
 
