@@ -5,7 +5,7 @@ import { validateFleetFile } from "../fleet/validate";
 import { program } from "../program";
 import { hasErrors, InvalidInputError } from "../source/issues";
 import { CONFIG_NAMESPACE, SECRET_KEYS, type StackSettings } from "../stack/settings";
-import { readStackFile } from "../stack/stack-file";
+import { readStackFile, type StackFile } from "../stack/stack-file";
 import { lightenRuntimeForPlan } from "./plan-runtime";
 import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
 
@@ -59,12 +59,12 @@ const PLACEHOLDER_SECRET = "offline-plan-placeholder";
 export async function planStack(options: PlanOptions): Promise<StackPlan> {
   const { stack: file, issues } = readStackFile(options.projectDir, options.stack);
   if (!file) throw new InvalidInputError(issues);
-  const settings = { ...file.settings, fleetFile: resolve(options.projectDir, options.fleetFile ?? file.settings.fleetFile) };
-  const validation = validateFleetFile(settings.fleetFile, loadCatalog());
+  const fleetFile = options.fleetFile ? resolve(options.fleetFile) : resolve(options.projectDir, file.settings.fleetFile);
+  const validation = validateFleetFile(fleetFile, loadCatalog());
   if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
   const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
-  if (settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
-  const config = stackConfigMap(settings, settings.features.autoRegistration ? { registrationToken: PLACEHOLDER_SECRET } : {});
+  if (file.settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
+  const config = engineConfig(file, fleetFile);
 
   const recorded = await installRecorder(PROJECT, options.stack, () => ({}));
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -112,8 +112,26 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
   };
 }
 
-/** Stack settings as the Pulumi engine hands config to a program: one text value per
- *  namespaced key (structured values as JSON), plus secrets and which keys are secret. */
+/** The stack file's config as the engine hands it to the program (one text per key,
+ *  and which keys are secret), with a placeholder for each secret, whose value the
+ *  offline plan never has, and the fleet file to plan. */
+export function engineConfig(file: StackFile, fleetFile: string): { values: Record<string, string>; secretKeys: string[] } {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of file.config) {
+    values[key] = value.secret ? PLACEHOLDER_SECRET : value.text;
+    if (value.secret) secretKeys.push(key);
+  }
+  values[`${CONFIG_NAMESPACE}:fleetFile`] = fleetFile;
+  if (file.settings.features.autoRegistration && !secretKeys.includes(SECRET_KEYS.registrationToken)) {
+    values[SECRET_KEYS.registrationToken] = PLACEHOLDER_SECRET;
+    secretKeys.push(SECRET_KEYS.registrationToken);
+  }
+  return { values, secretKeys };
+}
+
+/** Settings (e.g. a test's overrides) as the engine hands config to a program: one
+ *  text value per namespaced key, structured values as JSON, plus the secret. */
 export function stackConfigMap(settings: StackSettings, secrets: { registrationToken?: string }): {
   values: Record<string, string>; secretKeys: string[];
 } {
