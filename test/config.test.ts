@@ -35,7 +35,7 @@ describe("readStackConfig", () => {
 
   it("reads exactly what `fleet` reads from the committed stack file", () => {
     const file = readStackFile(join(__dirname, ".."), "stg").stack!;
-    const { values, secretKeys } = engineConfig(file, file.settings.fleetFile);
+    const { values, secretKeys } = engineConfig(file, { fleetFile: file.settings.fleetFile });
     pulumi.runtime.setAllConfig(values, secretKeys);
     expect(readStackConfig().settings).toEqual(file.settings);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
@@ -7,7 +9,10 @@ import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/cata
 import { nextNameCommand } from "./commands/next-name";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
-import { EXIT, printIssues, processIo, type Io } from "./format";
+import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
+
+/** The version of node-fleet, from its package.json (the same from src/ and dist/). */
+export const VERSION = (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
 
 /** Runs the `fleet` command line and resolves to its exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -17,6 +22,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   const program = new Command("fleet")
     .description("Declare a fleet of shared-hosting nodes from one YAML file.")
+    .version(VERSION, "-V, --version", "print the version of node-fleet")
     .option("--catalog <dir>", "catalog directory (default: the bundled catalog/)")
     .hook("preAction", (cmd) => { catalogDir = cmd.opts<{ catalog?: string }>().catalog; })
     .exitOverride()
@@ -81,22 +87,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
       code = await planCommand(io, {
         stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
+        ...(catalogDir ? { catalogDir } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });
 
+  const [first, topic] = argv;
+  if (first === "help" && topic !== undefined && !program.commands.some((c) => c.name() === topic)) {
+    io.err(`fleet help: unknown command '${topic}'; commands: ${program.commands.map((c) => c.name()).join(", ")}`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help"
-        ? EXIT.ok : EXIT.usage;
+      // Help asked for (--help, `help`) or the version is success; help shown because
+      // no command was given ("commander.help") is a wrong command line.
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof InvalidInputError) {
       printIssues(io, err.issues);
       return EXIT.invalidInput;
     }
-    throw err;
+    const known = exitCodeOf(err);
+    if (known === EXIT.internal) throw err;
+    io.err(`fleet: ${(err as Error).message}`);
+    return known;
   }
 }

@@ -40,6 +40,8 @@ export const StackSettingsFields = z.strictObject({
   environment: z.enum(ENVIRONMENTS.map((e) => e.code) as [string, ...string[]]),
   /** Fleet file, relative to the project directory. */
   fleetFile: z.string().min(1).default("fleet.yaml"),
+  /** Catalog directory, relative to the project directory; default: the bundled catalog/. */
+  catalogDir: z.string().min(1).optional(),
   /** DNS zone of node names: `<hostname>.<dnsZone>`. */
   dnsZone: Domain,
   /** Cloudflare zone id of dnsZone (32 hex characters, from the zone's overview page). */

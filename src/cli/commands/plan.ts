@@ -1,21 +1,43 @@
 import { planStack } from "../../offline/plan-stack";
+import { formatIssue } from "../../source/issues";
 import { EXIT, type Io } from "../format";
-import { planJson, planMarkdown, planText } from "../plan-report";
+import { jsonSink, markdownSink, textSink } from "../plan-report";
+import { progressLine } from "../progress";
 
 export interface PlanOptions {
   readonly stack: string;
   readonly projectDir: string;
   readonly fleet?: string;
+  /** A catalog directory other than the bundled one. */
+  readonly catalogDir?: string;
   readonly format: "text" | "json" | "markdown";
 }
 
-/** `fleet plan`: the offline plan of a stack, from the real program under mocks. */
+/** `fleet plan`: the offline plan of a stack, from the real program under mocks,
+ *  printed as it is made. Warnings and progress go to stderr. */
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   const started = Date.now();
-  io.err(`planning stack ${opts.stack} offline (Pulumi mock runtime; nothing is contacted)…`);
-  const plan = await planStack({ stack: opts.stack, projectDir: opts.projectDir, ...(opts.fleet ? { fleetFile: opts.fleet } : {}) });
-  const render = { text: planText, json: planJson, markdown: planMarkdown }[opts.format];
-  io.out(render(plan));
-  io.err(`planned ${plan.nodes.length} nodes, ${plan.resourceCount} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const progress = progressLine(io, opts.format !== "json");
+  const sink = { text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => io.out(text));
+  let planned = 0;
+  let finished = false;
+  try {
+    await planStack({
+      stack: opts.stack, projectDir: opts.projectDir, ...(opts.fleet ? { fleetFile: opts.fleet } : {}),
+      ...(opts.catalogDir ? { catalogDir: opts.catalogDir } : {}),
+      progress: (done, total) => { planned = done; progress.update(`planning stack ${opts.stack}: ${done}/${total} nodes`); },
+    }, {
+      header: (h) => {
+        for (const warning of h.warnings) io.err(formatIssue(warning));
+        progress.update(`planning stack ${opts.stack}: 0/${h.nodeCount} nodes (Pulumi mock runtime; nothing is contacted)`);
+        sink.header(h);
+      },
+      nodes: (nodes) => sink.nodes(nodes),
+      summary: (summary) => sink.summary(summary),
+    });
+    finished = true;
+  } finally {
+    progress.done(finished ? `planned ${planned} nodes in ${((Date.now() - started) / 1000).toFixed(1)}s` : undefined);
+  }
   return EXIT.ok;
 }

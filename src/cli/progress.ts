@@ -1,0 +1,30 @@
+import type { Io } from "./format";
+
+/** One self-replacing status line on stderr for long work. */
+export interface Progress {
+  update(text: string): void;
+  /** Clears the line, then prints `final` (if given) as a normal line. */
+  done(final?: string): void;
+}
+
+const INTERVAL_MS = 100;
+
+/** Progress for a terminal only: when stderr is a file or a pipe (CI logs, tools), or
+ *  the caller wants machine output (`--json`), nothing is printed at all. */
+export function progressLine(io: Io, wanted: boolean): Progress {
+  const show = wanted ? io.progress?.bind(io) : undefined;
+  if (!show) return { update: () => undefined, done: () => undefined };
+  let shownAt = 0;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - shownAt < INTERVAL_MS) return;
+      shownAt = now;
+      show(text);
+    },
+    done(final) {
+      show("");
+      if (final) io.err(final);
+    },
+  };
+}
