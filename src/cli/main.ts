@@ -102,9 +102,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help asked for (--help, `help`) or the version is success; help shown because
-      // no command was given ("commander.help") is a wrong command line.
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? EXIT.ok : EXIT.usage;
+      // Help asked for (--help, `help plan`) and --version end with 0; help shown
+      // because no command was given, and every parse error, with a non-zero code.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof InvalidInputError) {
       printIssues(io, err.issues);

@@ -37,7 +37,7 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     });
     finished = true;
   } finally {
-    progress.done(finished ? `planned ${planned} nodes in ${((Date.now() - started) / 1000).toFixed(1)}s` : undefined);
+    progress.done(finished ? `planned ${planned} node${planned === 1 ? "" : "s"} in ${((Date.now() - started) / 1000).toFixed(1)}s` : undefined);
   }
   return EXIT.ok;
 }
