@@ -89,6 +89,16 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
   });
 
   const scratch = mkdtempSync(join(tmpdir(), "fleet-plan-"));
+  const cleanUp = () => {
+    for (const worker of live) worker.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  // Interrupted (Ctrl-C, a CI timeout): no worker and no batch file outlives the plan.
+  const interrupted = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
     const batches = splitFleet(validation.fleet.source.doc.toJS() as FleetData, plans.map((p) => p.hostname), plans);
     let planned = 0;
@@ -107,8 +117,8 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
     });
     sink.summary({ fleetResources, resourceCount: resourceCount + fleetResources.length });
   } finally {
-    for (const worker of live) worker.kill();
-    rmSync(scratch, { recursive: true, force: true });
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    cleanUp();
   }
 }
 

@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
@@ -16,6 +16,16 @@ const VERSION = (require(join(ROOT, "package.json")) as { version: string }).ver
 function sh(line: string) {
   const run = spawnSync("bash", ["-c", line], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FLEET: FLEET_BIN } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+/** Pids of live processes whose environment holds `entry` (our workers inherit TMPDIR). */
+function processesWithEnv(entry: string): string[] {
+  return readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(entry);
+    } catch {
+      return false;
+    }
+  });
 }
 const noTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at |node:internal|Error: /m);
 
@@ -73,6 +83,25 @@ describe("streams", () => {
     const debug = spawnSync(process.execPath, ["-e", runner], { encoding: "utf8", env: { ...process.env, FLEET_DEBUG: "1" } });
     expect(debug.stderr).toMatch(/TypeError: x is not a function\n\s+at /);
   });
+});
+
+describe("interrupting a plan", () => {
+  it("exits 130 and leaves no worker and no batch file behind", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "interrupt-"));
+    const project = mkdtempSync(join(tmpdir(), "interrupt-project-"));
+    cpSync(join(ROOT, "Pulumi.prd.yaml"), join(project, "Pulumi.prd.yaml"));
+    writeFileSync(join(project, "fleet.yaml"), `nodes:\n${Array.from({ length: 400 }, (_, i) =>
+      `  prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}: { size: cpx22 }`).join("\n")}\n`);
+    const child = spawn(FLEET_BIN, ["plan", "--project", project, "--json"], { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
+    while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGINT");
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code).toBe(EXIT.interrupted);
+    expect(readdirSync(tmp)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesWithEnv(`TMPDIR=${tmp}`)).toEqual([]);
+  }, 120_000);
 });
 
 describe("exitCodeOf: distinct codes for what later commands meet", () => {
