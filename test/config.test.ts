@@ -40,6 +40,31 @@ describe("readStackConfig", () => {
     expect(readStackConfig().settings).toEqual(file.settings);
   });
 
+  it.each(["true", "false", "True", "yes", "1", ""])(
+    "accepts the boolean text %j exactly when the Node.js SDK's Config.getBoolean does", (text) => {
+      pulumi.runtime.setAllConfig({ ...VALID, "node-fleet:protect": text }, ["node-fleet:registrationToken"]);
+      const sdkReads = (() => {
+        try {
+          return new pulumi.Config("node-fleet").getBoolean("protect") !== undefined;
+        } catch {
+          return false;
+        }
+      })();
+      const weRead = (() => {
+        try {
+          return readStackConfig().settings.protect !== undefined;
+        } catch {
+          return false;
+        }
+      })();
+      expect(weRead).toBe(sdkReads);
+    });
+
+  it("reads a list as the Node.js SDK's Config.getObject does (JSON text)", () => {
+    const { settings } = withConfig({ ...VALID, "node-fleet:sshSourceCidrs": '["10.20.0.0/16","fd00::/8"]' })();
+    expect(settings.sshSourceCidrs).toEqual(new pulumi.Config("node-fleet").getObject("sshSourceCidrs"));
+  });
+
   it("keeps the registration token a secret output", async () => {
     const { registrationToken } = withConfig(VALID)();
     expect(registrationToken && (await pulumi.isSecret(registrationToken))).toBe(true);
