@@ -10,7 +10,7 @@ const REGIONS = [["de", "fsn1", "cpx22"], ["de", "nbg1", "cx33"], ["fi", "hel1",
 const SAMPLE_MS = 50;
 
 /** A valid prd fleet of `count` nodes spread over Hetzner's regions and sizes. */
-export function generatedFleet(count: number): string {
+function generatedFleet(count: number): string {
   const lines = ["defaults: { image: ubuntu-24.04 }", "nodes:"];
   for (let i = 0; i < count; i++) {
     const [country, region, size] = REGIONS[i % REGIONS.length]!;
@@ -21,7 +21,7 @@ export function generatedFleet(count: number): string {
 }
 
 /** Resident memory of a process and all its descendants, in KB, from /proc (Linux). */
-export function treeRssKb(pid: number): { total: number; largest: number } {
+function treeRssKb(pid: number): { total: number; largest: number } {
   let total = 0;
   let largest = 0;
   const visit = (p: number) => {
@@ -61,7 +61,7 @@ function readIfExists(file: string): string {
 
 /** One `fleet plan --json` run: wall time, and the peak memory of the whole process
  *  tree (the command and its plan workers) sampled every SAMPLE_MS. */
-export async function measurePlan(count: number): Promise<{ seconds: number; peakTreeMb: number; peakProcessMb: number; resources: number }> {
+async function measurePlan(count: number): Promise<{ seconds: number; peakTreeMb: number; peakProcessMb: number; resources: number }> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
   try {
     copyFileSync(join(ROOT, "Pulumi.prd.yaml"), join(dir, "Pulumi.prd.yaml"));

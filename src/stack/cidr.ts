@@ -78,7 +78,7 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
 }
 
 /** The ranges reserved for documentation: no real admin can be there. */
-export const DOCUMENTATION_RANGES = [
+const DOCUMENTATION_RANGES = [
   { cidr: "192.0.2.0/24", rfc: "RFC 5737 TEST-NET-1" },
   { cidr: "198.51.100.0/24", rfc: "RFC 5737 TEST-NET-2" },
   { cidr: "203.0.113.0/24", rfc: "RFC 5737 TEST-NET-3" },

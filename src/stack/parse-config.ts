@@ -40,7 +40,7 @@ const SECRET_NAME = /passwd|pass|pwd|secret|token|credential|key/i;
 const PUBLIC_NAME = /public_?key/i;
 
 /** Whether a config key names a secret: a known secret, or named like one. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   const name = key.slice(key.indexOf(":") + 1);
   return (Object.values(SECRET_KEYS) as string[]).includes(key) || (SECRET_NAME.test(name) && !PUBLIC_NAME.test(name));
 }
@@ -164,7 +164,7 @@ function isStructured(schema: z.ZodType): boolean {
 
 /** `node-fleet:backups.retentionDays`, `node-fleet:sshSourceCidrs[1]`: the form
  *  `pulumi config set --path` takes. */
-export function label(key: string, path: readonly (string | number)[]): string {
+function label(key: string, path: readonly (string | number)[]): string {
   return key + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 }
 

@@ -83,7 +83,7 @@ function goDate([, y = "", m = "", d = ""]: RegExpExecArray): string {
 }
 
 /** object.go isSecureValue: a map whose only key is `secure`, holding text. */
-export function isSecureValue(value: GoValue): value is { readonly secure: string } {
+function isSecureValue(value: GoValue): value is { readonly secure: string } {
   return value !== null && typeof value === "object" && !Array.isArray(value) &&
     Object.keys(value).length === 1 && typeof (value as Record<string, unknown>).secure === "string";
 }

@@ -23,6 +23,6 @@ export function nextNameCommand(io: Io, catalog: Catalog, opts: NameRequest & { 
 
 /** A request that names a host in an empty fleet is a valid command line; when it
  *  fails only against the real fleet (a region with 999 in use), the fleet is the cause. */
-export function requestIsValid(request: NameRequest, catalog: Catalog): boolean {
+function requestIsValid(request: NameRequest, catalog: Catalog): boolean {
   return !("error" in nextHostname([], request, catalog));
 }
