@@ -57,14 +57,35 @@ export function stackNameProblem(stack: string): string | undefined {
  *  through the Pulumi model in pulumi-config.ts) and for the stack program (values from
  *  pulumi.runtime.allConfig()). Every problem is reported at once. */
 export function parseStackConfig(values: ReadonlyMap<string, ConfigValue>, stack: string, options: ParseOptions): ParsedStackConfig {
-  const problems: ConfigProblem[] = [];
-  const secretsSet: string[] = [];
-  const raw: Record<string, unknown> = {};
-  const problem = (key: string, path: readonly (string | number)[], at: "key" | "value", message: string, severity: Severity = "error") =>
-    problems.push({ key, path, at, severity, message });
-
   const wrongName = stackNameProblem(stack);
-  if (wrongName) problem(`${CONFIG_NAMESPACE}:environment`, [], "key", wrongName);
+  const { raw, secretsSet, problems } = sortKeys(values, stack);
+  if (wrongName) problems.push(problemAt(`${CONFIG_NAMESPACE}:environment`, [], "key", wrongName));
+  const parsed = StackSettingsSchema.safeParse(raw, { reportInput: true });
+  for (const iss of parsed.error?.issues ?? []) {
+    const [field] = iss.path;
+    // A key refused before the parse (encrypted, or a secret in clear) is not repeated as "required".
+    if (field !== undefined && problems.some((p) => p.key === `${CONFIG_NAMESPACE}:${String(field)}`)) continue;
+    problems.push(...schemaProblems(iss, stack));
+  }
+  const settings = parsed.success ? parsed.data : undefined;
+  if (settings && settings.environment !== stack && !wrongName) {
+    problems.push(problemAt(`${CONFIG_NAMESPACE}:environment`, [], "value", `${CONFIG_NAMESPACE}:environment is "${settings.environment}" ` +
+      `but the stack is "${stack}"; a stack deploys its own environment: ${fixSet(`${CONFIG_NAMESPACE}:environment`, [], stack, stack)}`));
+  }
+  if (settings) problems.push(...openAndExampleSources(settings, stack, options));
+  return { ...(problems.some((p) => p.severity === "error") || !settings ? {} : { settings }), problems, secretsSet };
+}
+
+function problemAt(key: string, path: readonly (string | number)[], at: "key" | "value", message: string): ConfigProblem {
+  return { key, path, at, severity: "error", message };
+}
+
+/** Splits the config: settings to parse (decoded from their text), secrets (noted,
+ *  never read), and keys stored the wrong way: a secret in clear, a setting encrypted. */
+function sortKeys(values: ReadonlyMap<string, ConfigValue>, stack: string) {
+  const raw: Record<string, unknown> = {};
+  const secretsSet: string[] = [];
+  const problems: ConfigProblem[] = [];
   for (const [key, value] of values) {
     const inNamespace = key.startsWith(`${CONFIG_NAMESPACE}:`);
     const name = key.slice(key.indexOf(":") + 1);
@@ -72,50 +93,36 @@ export function parseStackConfig(values: ReadonlyMap<string, ConfigValue>, stack
     if (value.secret) {
       secretsSet.push(key);
       if (isSetting) {
-        problem(key, [], "key", `${key} is stored encrypted, but it is a setting reviewers and \`fleet plan\` must read; ` +
-          `store it in plain text: ${fixSet(key, [], stack)}`);
+        problems.push(problemAt(key, [], "key", `${key} is stored encrypted, but it is a setting reviewers and \`fleet plan\` must read; ` +
+          `store it in plain text: ${fixSet(key, [], stack)}`));
       } else if (inNamespace && !isSecretKey(key)) {
-        problem(key, [], "key", unknownKey(key, stack));
+        problems.push(problemAt(key, [], "key", unknownKey(key, stack)));
       }
     } else if (isSecretKey(key) && !isSetting) {
-      problem(key, [], "key", `${key} is a secret stored in plain text; encrypt it: pulumi config set --secret ${key} <value> -s ${stack}`);
+      problems.push(problemAt(key, [], "key", `${key} is a secret stored in plain text; encrypt it: pulumi config set --secret ${key} <value> -s ${stack}`));
     } else if (inNamespace) {
       raw[name] = decodeText(name, value.text);
     }
   }
+  return { raw, secretsSet, problems };
+}
 
-  const parsed = StackSettingsSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    for (const iss of parsed.error.issues) {
-      const [field, ...path] = iss.path.map((p) => (typeof p === "number" ? p : String(p)));
-      if (field === undefined) {
-        if (iss.code === "unrecognized_keys") for (const k of iss.keys) problem(`${CONFIG_NAMESPACE}:${k}`, [], "key", unknownKey(`${CONFIG_NAMESPACE}:${k}`, stack));
-        continue;
-      }
-      const key = `${CONFIG_NAMESPACE}:${field}`;
-      // An encrypted setting was left out of the parse; "required" would repeat that.
-      if (problems.some((p) => p.key === key)) continue;
-      if (iss.code === "unrecognized_keys") {
-        const allowed = objectKeysAt(StackSettingsFields, [field, ...path]);
-        for (const k of iss.keys) {
-          problem(key, [...path, k], "key", `unknown field "${k}" in ${label(key, path)}${didYouMean(k, allowed)}; allowed: ${allowed.join(", ")}; ` +
-            `remove it: pulumi config rm --path ${quoted(label(key, [...path, k]))} -s ${stack}`);
-        }
-        continue;
-      }
-      const missing = iss.code === "invalid_type" && iss.input === undefined;
-      const text = iss.code !== "custom" ? describeZodIssue(iss, label(key, path))
-        : `${label(key, path)}${iss.message.startsWith("is ") ? " " : ": "}${iss.message}`;
-      problem(key, path, missing ? "key" : "value", `${text}; ${fixSet(key, path, stack)}`);
-    }
+/** A schema issue as problems named the way `pulumi config set --path` names settings. */
+function schemaProblems(iss: z.core.$ZodIssue, stack: string): ConfigProblem[] {
+  const [field, ...path] = iss.path.map((p) => (typeof p === "number" ? p : String(p)));
+  if (field === undefined) {
+    return iss.code === "unrecognized_keys" ? iss.keys.map((k) => problemAt(`${CONFIG_NAMESPACE}:${k}`, [], "key", unknownKey(`${CONFIG_NAMESPACE}:${k}`, stack))) : [];
   }
-  const settings = parsed.success ? parsed.data : undefined;
-  if (settings && settings.environment !== stack && !wrongName) {
-    problem(`${CONFIG_NAMESPACE}:environment`, [], "value", `${CONFIG_NAMESPACE}:environment is "${settings.environment}" but the stack is ` +
-      `"${stack}"; a stack deploys its own environment: ${fixSet(`${CONFIG_NAMESPACE}:environment`, [], stack, stack)}`);
+  const key = `${CONFIG_NAMESPACE}:${field}`;
+  if (iss.code === "unrecognized_keys") {
+    const allowed = objectKeysAt(StackSettingsFields, [field, ...path]);
+    return iss.keys.map((k) => problemAt(key, [...path, k], "key", `unknown field "${k}" in ${label(key, path)}${didYouMean(k, allowed)}; ` +
+      `allowed: ${allowed.join(", ")}; remove it: pulumi config rm --path ${quoted(label(key, [...path, k]))} -s ${stack}`));
   }
-  if (settings) problems.push(...openAndExampleSources(settings, stack, options));
-  return { ...(problems.some((p) => p.severity === "error") || !settings ? {} : { settings }), problems, secretsSet };
+  const missing = iss.code === "invalid_type" && iss.input === undefined;
+  const text = iss.code !== "custom" ? describeZodIssue(iss, label(key, path))
+    : `${label(key, path)}${iss.message.startsWith("is ") ? " " : ": "}${iss.message}`;
+  return [problemAt(key, path, missing ? "key" : "value", `${text}; ${fixSet(key, path, stack)}`)];
 }
 
 /** The dev warning for admin surfaces open to the world, and admin sources in
