@@ -12,7 +12,9 @@ module.exports = function runBuilt(name, modulePath) {
     entry = require(modulePath);
     format = require(path.join(__dirname, "../dist/cli/format.js"));
   } catch (err) {
-    if (err && err.code === "MODULE_NOT_FOUND" && String(err.message).includes(`${path.sep}dist${path.sep}`)) {
+    // Only the module itself missing means "not built"; a missing dependency of it
+    // (named on the first line, the module only in the require stack) is a broken install.
+    if (err && err.code === "MODULE_NOT_FOUND" && String(err.message).split("\n")[0].includes(`${path.sep}dist${path.sep}`)) {
       process.stderr.write(`${name}: node-fleet is not built yet; run \`npm ci\` (or \`npm run build\`) in the project directory\n`);
       process.exit(127);
     }
