@@ -53,10 +53,11 @@ export interface PlanOptions {
   readonly progress?: (planned: number, total: number) => void;
 }
 
-/** Nodes per worker process. Pulumi's runtime keeps about 0.7 MB per node until its
- *  process ends; 150 nodes keep a worker near 250 MB, so two at once stay far below
- *  1 GB with the coordinating process, for any fleet size. */
-export const BATCH_NODES = 150;
+/** Nodes per worker process. A worker needs about 130 MB to load the program and
+ *  Pulumi, and Pulumi's runtime keeps about 1.1 MB per node until the process ends:
+ *  100 nodes keep a worker near 240 MB, so two at once and the coordinator (which only
+ *  validates the fleet file: ~150 MB for 9,000 nodes) stay well below 1 GB. */
+export const BATCH_NODES = 100;
 const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 const PLACEHOLDER_SECRET = "offline-plan-placeholder";
 /** Workers still running; a failed plan ends them instead of waiting for them. */
@@ -68,26 +69,8 @@ const live = new Set<ReturnType<typeof fork>>();
  *  The stack file and the whole fleet are checked first, so bad input fails with
  *  positions before any worker runs. */
 export async function planStack(options: PlanOptions, sink: PlanSink): Promise<void> {
-  const { stack: file, issues } = readStackFile(options.projectDir, options.stack);
-  if (!file) throw new InvalidInputError(issues);
-  const fleetFile = options.fleetFile ? resolve(options.fleetFile) : resolve(options.projectDir, file.settings.fleetFile);
-  const catalogDir = options.catalogDir ? resolve(options.catalogDir)
-    : file.settings.catalogDir ? resolve(options.projectDir, file.settings.catalogDir) : undefined;
-  const catalog = loadCatalog(catalogDir);
-  const validation = validateFleetFile(fleetFile, catalog);
-  if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
-  const plans = planFleet(validation.fleet, catalog, file.settings);
-  const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
-  if (file.settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
-  sink.header({
-    stack: options.stack,
-    environment: file.settings.environment,
-    nodeCount: plans.length,
-    totalMonthlyCostEur: file.settings.features.costTracking ? sumEur(plans.map((p) => p.monthlyCostEur)) : 0,
-    secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),
-    warnings: [...issues, ...validation.issues],
-  });
-
+  const { header, file, catalogDir, batches } = checkedBatches(options);
+  sink.header(header);
   const scratch = mkdtempSync(join(tmpdir(), "fleet-plan-"));
   const cleanUp = () => {
     for (const worker of live) worker.kill();
@@ -100,7 +83,6 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
   };
   process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
-    const batches = splitFleet(validation.fleet.source.doc.toJS() as FleetData, plans.map((p) => p.hostname), plans);
     let planned = 0;
     let resourceCount = 0;
     let fleetResources: readonly PlannedResource[] = [];
@@ -113,13 +95,40 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
       if (planned === 0) fleetResources = result.fleetResources;
       planned += result.nodes.length;
       resourceCount += result.nodes.reduce((n, node) => n + node.resourceCount, 0);
-      options.progress?.(planned, plans.length);
+      options.progress?.(planned, header.nodeCount);
     });
     sink.summary({ fleetResources, resourceCount: resourceCount + fleetResources.length });
   } finally {
     process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     cleanUp();
   }
+}
+
+/** Checks the stack file and the whole fleet, and splits the stack's nodes into
+ *  batches. The parsed fleet (the largest thing the coordinator holds) is not kept
+ *  past this point, so it is not held while the workers run. */
+function checkedBatches(options: PlanOptions) {
+  const { stack: file, issues } = readStackFile(options.projectDir, options.stack);
+  if (!file) throw new InvalidInputError(issues);
+  const fleetFile = options.fleetFile ? resolve(options.fleetFile) : resolve(options.projectDir, file.settings.fleetFile);
+  const catalogDir = options.catalogDir ? resolve(options.catalogDir)
+    : file.settings.catalogDir ? resolve(options.projectDir, file.settings.catalogDir) : undefined;
+  const catalog = loadCatalog(catalogDir);
+  const validation = validateFleetFile(fleetFile, catalog);
+  if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
+  const plans = planFleet(validation.fleet, catalog, file.settings);
+  const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
+  if (file.settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
+  const header: PlanHeader = {
+    stack: options.stack,
+    environment: file.settings.environment,
+    nodeCount: plans.length,
+    totalMonthlyCostEur: file.settings.features.costTracking ? sumEur(plans.map((p) => p.monthlyCostEur)) : 0,
+    secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),
+    warnings: [...issues, ...validation.issues],
+  };
+  const batches = splitFleet(validation.fleet.source.doc.toJS() as FleetData, plans.map((p) => p.hostname), plans);
+  return { header, file, catalogDir, batches };
 }
 
 type FleetData = { nodes?: Record<string, { replaces?: string } | null> } & Record<string, unknown>;
