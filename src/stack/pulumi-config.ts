@@ -96,14 +96,13 @@ export function holdsSecret(value: GoValue): boolean {
   return false;
 }
 
-/** The text a program receives for a decoded value (object.go MarshalString, then
- *  plaintext.go marshalText): text as is, everything else as JSON. Secrets are left
- *  out: offline their plain text is not known. Throws for values JSON cannot hold
- *  (NaN, ±Inf), as Go's json.Marshal does. */
+/** The text a program receives for a decoded value without secrets (object.go
+ *  MarshalString, then plaintext.go marshalText): text as is, everything else as JSON.
+ *  Throws for values JSON cannot hold (NaN, ±Inf), as Go's json.Marshal does. */
 export function configText(value: GoValue): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${String(v)} cannot be stored as config (JSON has no ${String(v)})`);
-    return isSecureValue(v as GoValue) ? "" : v;
+    return v;
   });
 }

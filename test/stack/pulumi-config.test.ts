@@ -59,3 +59,10 @@ describe("text handed to the program: config/object.go MarshalString, config/map
     expect(engineView("  node-fleet:x:\n")["node-fleet:x"]?.text).toBe("null");
   });
 });
+
+describe("values Pulumi cannot store", () => {
+  it("refuses .nan, which Go's json.Marshal cannot write, at its key", () => {
+    const { issues } = stackYamlConfig(parseYamlSource("Pulumi.stg.yaml", "config:\n  node-fleet:x: .nan\n").source);
+    expect(issues).toEqual([expect.objectContaining({ line: 2, col: 3, message: "node-fleet:x: NaN cannot be stored as config (JSON has no NaN)" })]);
+  });
+});
