@@ -21,7 +21,7 @@ function generatedFleet(count: number): string {
 }
 
 /** Resident memory of a process and all its descendants, in KB, from /proc (Linux). */
-function treeRssKb(pid: number): { total: number; largest: number } {
+export function treeRssKb(pid: number): { total: number; largest: number } {
   let total = 0;
   let largest = 0;
   const visit = (p: number) => {
