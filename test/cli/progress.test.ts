@@ -27,6 +27,12 @@ describe("progress on stderr", () => {
     expect(screen).toMatch(/planned 1 node in \d+\.\ds/);
   });
 
+  it("clears the progress line before results are printed, so they never run into it", () => {
+    const screen = onTerminal(["plan", "--stack", "stg", "--project", project()]);
+    expect(screen).toMatch(/nothing is contacted\)\r\x1b\[K/);
+    expect(screen).not.toMatch(/nothing is contacted\)[^\r]/);
+  });
+
   it("stays quiet with --json, even on a terminal", () => {
     const screen = onTerminal(["plan", "--stack", "stg", "--project", project(), "--json"]);
     expect(screen).not.toContain("planning stack");

@@ -18,7 +18,10 @@ export interface PlanOptions {
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   const started = Date.now();
   const progress = progressLine(io, opts.format !== "json");
-  const sink = { text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => io.out(text));
+  const sink = { text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => {
+    progress.clear();
+    io.out(text);
+  });
   let planned = 0;
   let finished = false;
   try {
@@ -28,9 +31,10 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
       progress: (done, total) => { planned = done; progress.update(`planning stack ${opts.stack}: ${done}/${total} nodes`); },
     }, {
       header: (h) => {
+        progress.clear();
         for (const warning of h.warnings) io.err(formatIssue(warning));
-        progress.update(`planning stack ${opts.stack}: 0/${h.nodeCount} nodes (Pulumi mock runtime; nothing is contacted)`);
         sink.header(h);
+        progress.update(`planning stack ${opts.stack}: 0/${h.nodeCount} nodes (Pulumi mock runtime; nothing is contacted)`);
       },
       nodes: (nodes) => sink.nodes(nodes),
       summary: (summary) => sink.summary(summary),
