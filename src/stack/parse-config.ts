@@ -143,7 +143,7 @@ function openAndExampleSources(settings: StackSettings, stack: string, options: 
       message: `${key}: ${examples.map((e) => e.source).join(", ")} ${examples.length === 1 ? "is a documentation address" : "are documentation addresses"} ` +
         `(${[...new Set(examples.map((e) => e.rfc))].join(", ")}); ` +
         (options.documentationAddresses === "error" ? "no administrator can connect from there" : "fine for this offline example, but `pulumi up` refuses them") +
-        `; set your admin sources: pulumi config set --path '${key}[0]' <your-cidr> -s ${stack}` });
+        `; set your admin sources (the whole list): pulumi config set ${key} '["<your-cidr>"]' -s ${stack}` });
   }
   return problems;
 }

@@ -54,7 +54,7 @@ describe("readStackFile: the committed stack files", () => {
     const { stack, issues } = readStackFile(ROOT, "stg", { documentationAddresses: "error" });
     expect(stack).toBeUndefined();
     expect(issues).toContainEqual(expect.objectContaining({ severity: "error",
-      message: expect.stringContaining("no administrator can connect from there; set your admin sources: pulumi config set --path 'node-fleet:sshSourceCidrs[0]' <your-cidr> -s stg") }));
+      message: expect.stringContaining("no administrator can connect from there; set your admin sources (the whole list): pulumi config set node-fleet:sshSourceCidrs '[\"<your-cidr>\"]' -s stg") }));
   });
 
   it("warns that dev opens SSH and Webmin to the world", () => {
@@ -85,6 +85,10 @@ describe("readStackFile: values as the Pulumi CLI stores them", () => {
 
   it("reads a quoted number in a map as --path stores it (object.go coerce)", () => {
     expect(stg('  node-fleet:timeouts:\n    sshWait: "600"\n').stack?.settings.timeouts.sshWait).toBe(600);
+  });
+
+  it("reads a list set as JSON text (`pulumi config set node-fleet:sshSourceCidrs '[…]'`)", () => {
+    expect(stg(`  node-fleet:sshSourceCidrs: '["10.9.0.0/16"]'\n`).stack?.settings.sshSourceCidrs).toEqual(["10.9.0.0/16"]);
   });
 
   it("reads the older namespace:config:name form of a key", () => {
