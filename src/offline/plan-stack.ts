@@ -156,7 +156,12 @@ async function inOrder<T>(jobs: readonly (() => Promise<T>)[], deliver: (result:
   const running: Promise<T>[] = [];
   let next = 0;
   const launch = () => {
-    if (next < jobs.length) running.push(jobs[next++]!());
+    if (next >= jobs.length) return;
+    const job = jobs[next++]!();
+    // Awaited in turn below; if an earlier job fails first, this one's failure (its
+    // worker is killed) must not surface as an unhandled rejection.
+    job.catch(() => undefined);
+    running.push(job);
   };
   for (let i = 0; i < WORKERS; i++) launch();
   while (running.length > 0) {
