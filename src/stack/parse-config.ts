@@ -186,5 +186,11 @@ function fixSet(key: string, path: readonly (string | number)[], stack: string, 
 function unknownKey(key: string, stack: string): string {
   const known = Object.keys(StackSettingsFields.shape);
   const name = key.slice(CONFIG_NAMESPACE.length + 1);
+  const field = /^([^.[]+)[.[]/.exec(name)?.[1];
+  if (field !== undefined && known.includes(field)) {
+    // `pulumi config set node-fleet:timeouts.sshWait 600` without --path stores that whole text as one key.
+    return `"${key}" was stored as one key, not as a path into ${CONFIG_NAMESPACE}:${field}; set it again with --path: ` +
+      `pulumi config rm ${quoted(key)} -s ${stack} && pulumi config set --path ${quoted(key)} <value> -s ${stack}`;
+  }
   return `unknown config key "${key}"${didYouMean(name, known)}; allowed: ${known.join(", ")}; remove it: pulumi config rm ${key} -s ${stack}`;
 }

@@ -133,6 +133,12 @@ describe("readStackFile: messages", () => {
       message: expect.stringMatching(/^unknown config key "node-fleet:dnsZon"; did you mean "dnsZone"\?; allowed: environment, .*; remove it: pulumi config rm node-fleet:dnsZon -s stg$/) })]);
   });
 
+  it("says a path set without --path was stored as one key", () => {
+    expect(messages(stg('  node-fleet:timeouts.sshWait: "600"\n'))).toEqual([
+      '"node-fleet:timeouts.sshWait" was stored as one key, not as a path into node-fleet:timeouts; set it again with --path: ' +
+      "pulumi config rm node-fleet:timeouts.sshWait -s stg && pulumi config set --path node-fleet:timeouts.sshWait <value> -s stg"]);
+  });
+
   it("says a secret set in plain text is a secret, not an unknown key", () => {
     expect(stg("  node-fleet:registrationToken: abc123\n").issues).toEqual([expect.objectContaining({ line: 8, col: 3,
       message: "node-fleet:registrationToken is a secret stored in plain text; encrypt it: pulumi config set --secret node-fleet:registrationToken <value> -s stg" })]);
