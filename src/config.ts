@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, SECRET_KEYS, StackSettingsSchema, type StackSettings } from "./stack/settings";
-import { show } from "./source/zod-issues";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { parseStackConfig, type ParseOptions } from "./stack/parse-config";
+import type { ConfigValue } from "./stack/pulumi-config";
+import { CONFIG_NAMESPACE, SECRET_KEYS, type StackSettings } from "./stack/settings";
 
 /** The stack's settings, plus its secrets as secret outputs. */
 export interface StackConfig {
@@ -10,51 +12,40 @@ export interface StackConfig {
   readonly registrationToken?: pulumi.Output<string>;
 }
 
-const SECRET_CONFIG_KEYS: readonly string[] = [SECRET_KEYS.registrationToken];
-
-/** Reads and checks the stack config before any resource is declared. Every problem is
- *  reported at once, naming the key and the command that fixes it. */
-export function readStackConfig(): StackConfig {
+/** Reads and checks the stack config before any resource is declared, with the same
+ *  parser `fleet` uses on the stack file. Every problem is reported at once, naming the
+ *  key and the command that fixes it; warnings go to Pulumi's log. */
+export function readStackConfig(options: ParseOptions = { documentationAddresses: underMocks() ? "warning" : "error" }): StackConfig {
   const stack = pulumi.getStack();
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${CONFIG_NAMESPACE}:`) && !SECRET_CONFIG_KEYS.includes(key)) {
-      raw[key.slice(CONFIG_NAMESPACE.length + 1)] = parseConfigValue(value);
-    }
-  }
-  const problems: string[] = [];
-  const parsed = StackSettingsSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    for (const iss of parsed.error.issues) {
-      const keys = iss.code === "unrecognized_keys" ? iss.keys : [iss.path.map(String).join(".")];
-      for (const key of keys) {
-        const full = `${CONFIG_NAMESPACE}:${key.split(".")[0]}`;
-        const found = iss.code === "unrecognized_keys" ? "unknown key" : `${iss.message}${"input" in iss && iss.input !== undefined ? ` (found ${show(iss.input)})` : ""}`;
-        const fix = iss.code === "unrecognized_keys" ? `pulumi config rm ${full} -s ${stack}` : `pulumi config set ${full} <value> -s ${stack}`;
-        problems.push(`${full}${key.includes(".") ? ` (${key})` : ""}: ${found}; fix: ${fix}`);
-      }
-    }
-  } else if (parsed.data.environment !== stack) {
-    problems.push(`${CONFIG_NAMESPACE}:environment is "${parsed.data.environment}" but the stack is "${stack}"; ` +
-      `a stack deploys its own environment; fix: pulumi config set ${CONFIG_NAMESPACE}:environment ${stack} -s ${stack}`);
-  }
-  const config = new pulumi.Config(CONFIG_NAMESPACE);
-  const token = config.getSecret("registrationToken");
-  if (parsed.success && parsed.data.features.autoRegistration && token === undefined) {
+  const parsed = parseStackConfig(engineConfig(), stack, options);
+  const problems = parsed.problems.filter((p) => p.severity === "error").map((p) => p.message);
+  for (const warning of parsed.problems.filter((p) => p.severity === "warning")) pulumi.log.warn(warning.message);
+  const token = new pulumi.Config(CONFIG_NAMESPACE).getSecret("registrationToken");
+  if (parsed.settings?.features.autoRegistration && token === undefined) {
     problems.push(`${SECRET_KEYS.registrationToken} is not set while features.autoRegistration is on; ` +
       `fix: pulumi config set --secret ${SECRET_KEYS.registrationToken} <token> -s ${stack}`);
   }
-  if (!parsed.success || problems.length > 0) {
+  if (!parsed.settings || problems.length > 0) {
     throw new pulumi.RunError(`stack config of "${stack}" (Pulumi.${stack}.yaml) is invalid:\n  ${problems.join("\n  ")}`);
   }
-  return { stack, settings: parsed.data, ...(parsed.data.features.autoRegistration && token ? { registrationToken: token } : {}) };
+  const { settings } = parsed;
+  return { stack, settings, ...(settings.features.autoRegistration && token ? { registrationToken: token } : {}) };
 }
 
-/** Pulumi hands every config value over as text; structured values and booleans are JSON. */
-export function parseConfigValue(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
+/** The config the engine handed over (text per key) and which keys it marked secret
+ *  (PULUMI_CONFIG_SECRET_KEYS, read by the SDK's runtime isConfigSecret). */
+function engineConfig(): Map<string, ConfigValue> {
+  const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof isConfigSecret !== "function") {
+    // Without it every secret would look like plain text; refuse rather than guess.
+    throw new pulumi.RunError("this @pulumi/pulumi has no runtime.isConfigSecret; install the version package-lock.json pins (npm ci)");
   }
+  const isSecret = isConfigSecret;
+  return new Map(Object.entries(pulumi.runtime.allConfig()).map(([key, text]) => [key, { text, secret: isSecret(key) }]));
+}
+
+/** Under Pulumi's mocks (the offline plan, unit tests) nothing is deployed, so the
+ *  documentation addresses of the bundled example are only a warning. */
+function underMocks(): boolean {
+  return pulumi.runtime.getMonitor() instanceof MockMonitor;
 }

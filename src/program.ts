@@ -26,7 +26,7 @@ export interface StackOutputs {
 export async function program(): Promise<StackOutputs> {
   await requireRebuildSupport();
   const { settings, registrationToken } = readStackConfig();
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(settings.catalogDir === undefined ? undefined : resolve(PROJECT_ROOT, settings.catalogDir));
   const { fleet, issues } = validateFleetFile(resolve(PROJECT_ROOT, settings.fleetFile), catalog);
   for (const issue of issues.filter((i) => i.severity === "warning")) pulumi.log.warn(formatIssue(issue));
   if (!fleet || hasErrors(issues)) {

@@ -4,17 +4,62 @@ import { formatIssue, type Issue } from "../source/issues";
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Replaces the progress line; present only when stderr is a terminal. */
+  progress?(line: string): void;
 }
 
+/** The process's streams. Once a reader has gone away (`fleet plan | head`), further
+ *  output to it is dropped instead of failing: the command still finishes and exits
+ *  with its own code. */
 export const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => { if (process.stdout.writable) process.stdout.write(`${line}\n`); },
+  err: (line) => { if (process.stderr.writable) process.stderr.write(`${line}\n`); },
+  ...(process.stderr.isTTY ? { progress: (line: string) => { process.stderr.write(`\r\x1b[K${line}`); } } : {}),
 };
 
-/** Exit codes: 0 ok, 1 the input (fleet, catalog, stack file) is wrong, 2 the command line is wrong,
- *  3 a Pulumi operation ran and failed, 77 an operation was refused (a protected node; EX_NOPERM),
- *  127 the Pulumi CLI is missing or too old (the shell's "command not found"). */
-export const EXIT = { ok: 0, invalidInput: 1, usage: 2, operationFailed: 3, refused: 77, pulumiMissing: 127 } as const;
+/** Exit codes of every `fleet` command (README "The fleet command" lists them). The
+ *  codes above 2 follow sysexits.h where it has one, like ansible/bin/provision. */
+export const EXIT = {
+  ok: 0,
+  /** The input (fleet file, catalog, stack file, a value it holds) is wrong. */
+  invalidInput: 1,
+  /** The command line is wrong: unknown command or option, missing argument. */
+  usage: 2,
+  /** A service (cloud API, state backend, the platform) could not be reached (EX_UNAVAILABLE). */
+  serviceUnreachable: 69,
+  /** A bug: an error nothing above explains (EX_SOFTWARE). */
+  internal: 70,
+  /** Output could not be written, e.g. the disk is full (EX_IOERR). */
+  ioError: 74,
+  /** A tool the command runs (the Pulumi CLI, ansible-playbook) is not installed: the shell's "command not found". */
+  toolMissing: 127,
+  /** A Pulumi operation ran and failed (the engine reported an error). */
+  operationFailed: 3,
+  /** An operation was refused by a safeguard, e.g. a protected node (EX_NOPERM). */
+  refused: 77,
+  /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH",
+  "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const IO = new Set(["ENOSPC", "EIO", "EDQUOT", "EROFS", "EFBIG"]);
+
+/** The exit code an error stands for: an `exitCode` the thrower chose (one of EXIT),
+ *  a tool that could not be started, a network failure, an I/O failure; else a bug. */
+export function exitCodeOf(err: unknown): ExitCode {
+  const e = (err ?? {}) as { exitCode?: unknown; code?: unknown; syscall?: unknown; cause?: unknown };
+  if ((Object.values(EXIT) as unknown[]).includes(e.exitCode)) return e.exitCode as ExitCode;
+  if (e.code === "ENOENT" && typeof e.syscall === "string" && e.syscall.startsWith("spawn")) return EXIT.toolMissing;
+  if (typeof e.code === "string" && UNREACHABLE.has(e.code)) return EXIT.serviceUnreachable;
+  if (typeof e.code === "string" && IO.has(e.code)) return EXIT.ioError;
+  if (e.cause !== undefined && e.cause !== err) {
+    const inner = exitCodeOf(e.cause);
+    if (inner !== EXIT.internal) return inner;
+  }
+  return EXIT.internal;
+}
 
 /** Prints issues one per line in compiler style, or as a JSON array for tools. */
 export function printIssues(io: Io, issues: readonly Issue[], format: "text" | "json" = "text"): void {

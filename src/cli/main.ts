@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
@@ -9,7 +11,10 @@ import { nextNameCommand } from "./commands/next-name";
 import { registerOperations } from "./commands/operations";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
-import { EXIT, printIssues, processIo, type Io } from "./format";
+import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
+
+/** The version of node-fleet, from its package.json (the same from src/ and dist/). */
+export const VERSION = (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
 
 /** Runs the `fleet` command line and resolves to its exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -19,6 +24,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   const program = new Command("fleet")
     .description("Declare a fleet of shared-hosting nodes from one YAML file.")
+    .version(VERSION, "-V, --version", "print the version of node-fleet")
     .option("--catalog <dir>", "catalog directory (default: the bundled catalog/)")
     .hook("preAction", (cmd) => { catalogDir = cmd.opts<{ catalog?: string }>().catalog; })
     .exitOverride()
@@ -84,6 +90,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
       code = await planCommand(io, {
         stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.base ? { base: opts.base } : {}),
+        ...(catalogDir ? { catalogDir } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });
@@ -93,18 +100,27 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
   }, (c) => { code = c; });
 
+  const [first, topic] = argv;
+  if (first === "help" && topic !== undefined && !program.commands.some((c) => c.name() === topic)) {
+    io.err(`fleet help: unknown command '${topic}'; commands: ${program.commands.map((c) => c.name()).join(", ")}`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help"
-        ? EXIT.ok : EXIT.usage;
+      // Help asked for (--help, `help plan`) and --version end with 0; help shown
+      // because no command was given, and every parse error, with a non-zero code.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof InvalidInputError) {
       printIssues(io, err.issues);
       return EXIT.invalidInput;
     }
-    throw err;
+    const known = exitCodeOf(err);
+    if (known === EXIT.internal) throw err;
+    io.err(`fleet: ${(err as Error).message}`);
+    return known;
   }
 }

@@ -1,20 +1,43 @@
-import type { PlannedNode, PlannedResource, StackPlan } from "../offline/plan-stack";
+import type { PlanHeader, PlannedNode, PlannedResource, PlanSink } from "../offline/plan-stack";
 import { eur, table } from "./format";
 
-/** The `--json` document: stable field names for tools and reviewers' scripts. */
-export function planJson(plan: StackPlan): string {
-  return JSON.stringify({
-    stack: plan.stack,
-    environment: plan.environment,
-    nodes: plan.nodes.map((n) => ({
-      hostname: n.hostname, fqdn: n.fqdn, monthlyCostEur: n.monthlyCostEur, protect: n.protect,
-      resources: n.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, dependsOn: r.dependsOn })),
-    })),
-    fleetResources: plan.fleetResources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
-    resourceCount: plan.resourceCount,
-    totalMonthlyCostEur: plan.totalMonthlyCostEur,
-    secretsNeeded: plan.secretsNeeded,
-  }, null, 2);
+/** The `--json` document, written as the plan is made: stable field names for tools
+ *  and reviewers' scripts, one node at a time (a 5,000-node plan is never one string). */
+export function jsonSink(out: (text: string) => void): PlanSink {
+  const field = (name: string, value: unknown, last = false) =>
+    out(`  ${JSON.stringify(name)}: ${indent(JSON.stringify(value, null, 2), "  ")}${last ? "" : ","}`);
+  // Each node is written when the next one arrives, so it knows whether a comma follows.
+  let pending: string | undefined;
+  return {
+    header(h) {
+      out("{");
+      field("stack", h.stack);
+      field("environment", h.environment);
+      field("totalMonthlyCostEur", h.totalMonthlyCostEur);
+      field("secretsNeeded", h.secretsNeeded);
+      field("warnings", h.warnings);
+      out('  "nodes": [');
+    },
+    nodes(nodes) {
+      for (const n of nodes) {
+        const node = { hostname: n.hostname, fqdn: n.fqdn, monthlyCostEur: n.monthlyCostEur, protect: n.protect,
+          resources: n.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, dependsOn: r.dependsOn })) };
+        if (pending !== undefined) out(`${pending},`);
+        pending = `    ${indent(JSON.stringify(node, null, 2), "    ")}`;
+      }
+    },
+    summary(sum) {
+      if (pending !== undefined) out(pending);
+      out("  ],");
+      field("fleetResources", sum.fleetResources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })));
+      field("resourceCount", sum.resourceCount, true);
+      out("}");
+    },
+  };
+}
+
+function indent(text: string, by: string): string {
+  return text.replaceAll("\n", `\n${by}`);
 }
 
 /** A short summary of the inputs a reviewer checks, per resource type. */
@@ -57,45 +80,69 @@ function serverLine(node: PlannedNode): string {
   return server ? `${String(server.inputs.serverType)} ${String(server.inputs.image)} in ${String(server.inputs.location)}` : "";
 }
 
-/** Human-readable plan for a terminal. */
-export function planText(plan: StackPlan): string {
-  const lines = [`Stack ${plan.stack}: ${plan.nodes.length} node${plan.nodes.length === 1 ? "" : "s"}, ` +
-    `${plan.resourceCount} resources, ${eur(plan.totalMonthlyCostEur)}/month`];
-  for (const node of plan.nodes) {
-    lines.push("", `${node.hostname}  ${node.fqdn}  ${serverLine(node)}  ${eur(node.monthlyCostEur)}/month${node.protect ? "  protected" : ""}`);
-    lines.push(table(["type", "name", "key inputs"], node.resources.map((r) => [r.type, r.name, keyInputs(r)]))
-      .split("\n").map((l) => `  ${l}`).join("\n"));
-    lines.push(...firewallSummary(node).map((f) => `  firewall: ${f}`));
-    lines.push(`  dns: ${dnsNames(node).join(", ")} (not proxied)`);
-  }
-  for (const r of plan.fleetResources) lines.push("", `fleet: ${r.type} ${r.name} ${keyInputs(r)}`);
-  lines.push("", `Total: ${eur(plan.totalMonthlyCostEur)}/month for ${plan.nodes.length} nodes`);
-  lines.push(...secretsNote(plan));
-  return lines.join("\n");
+/** Human-readable plan for a terminal, written node by node. */
+export function textSink(out: (text: string) => void): PlanSink {
+  let header: PlanHeader | undefined;
+  return {
+    header(h) {
+      header = h;
+      out(`Stack ${h.stack}: ${nodeCount(h.nodeCount)}, ${eur(h.totalMonthlyCostEur)}/month`);
+    },
+    nodes(nodes) {
+      for (const node of nodes) {
+        const lines = ["", `${node.hostname}  ${node.fqdn}  ${serverLine(node)}  ${eur(node.monthlyCostEur)}/month${node.protect ? "  protected" : ""}`];
+        lines.push(table(["type", "name", "key inputs"], node.resources.map((r) => [r.type, r.name, keyInputs(r)]))
+          .split("\n").map((l) => `  ${l}`).join("\n"));
+        lines.push(...firewallSummary(node).map((f) => `  firewall: ${f}`));
+        lines.push(`  dns: ${dnsNames(node).join(", ")} (not proxied)`);
+        out(lines.join("\n"));
+      }
+    },
+    summary(sum) {
+      const h = header!;
+      const lines = sum.fleetResources.map((r) => `\nfleet: ${r.type} ${r.name} ${keyInputs(r)}`);
+      lines.push("", `Total: ${eur(h.totalMonthlyCostEur)}/month for ${nodeCount(h.nodeCount)}, ${sum.resourceCount} resources`);
+      lines.push(...secretsNote(h));
+      out(lines.join("\n"));
+    },
+  };
 }
 
-/** The same for a pull request comment. */
-export function planMarkdown(plan: StackPlan): string {
-  const lines = [
-    `### node-fleet plan: stack \`${plan.stack}\``,
-    "",
-    `${plan.nodes.length} nodes, ${plan.resourceCount} resources, **${eur(plan.totalMonthlyCostEur)}/month**`,
-    "",
-    "| node | server | cost/month | protected | resources |",
-    "| --- | --- | ---: | --- | ---: |",
-    ...plan.nodes.map((n) => `| \`${n.hostname}\` | ${serverLine(n)} | ${eur(n.monthlyCostEur)} | ${n.protect ? "yes" : "no"} | ${n.resources.length} |`),
-  ];
-  for (const node of plan.nodes) {
-    lines.push("", `<details><summary><code>${node.hostname}</code> — ${node.fqdn}</summary>`, "",
-      "| type | name | key inputs |", "| --- | --- | --- |",
-      ...node.resources.map((r) => `| \`${r.type}\` | \`${r.name}\` | ${keyInputs(r)} |`), "",
-      ...firewallSummary(node).map((f) => `- firewall: ${f}`), `- dns: ${dnsNames(node).join(", ")}`, "", "</details>");
-  }
-  lines.push("", ...secretsNote(plan));
-  return lines.join("\n");
+/** The same for a pull request comment. The node table comes first, so the per-node
+ *  details (a few lines each) are held until the plan is complete. */
+export function markdownSink(out: (text: string) => void): PlanSink {
+  let header: PlanHeader | undefined;
+  const rows: string[] = [];
+  const details: string[] = [];
+  return {
+    header(h) {
+      header = h;
+    },
+    nodes(nodes) {
+      for (const node of nodes) {
+        rows.push(`| \`${node.hostname}\` | ${serverLine(node)} | ${eur(node.monthlyCostEur)} | ${node.protect ? "yes" : "no"} | ${node.resourceCount} |`);
+        details.push(["", `<details><summary><code>${node.hostname}</code> — ${node.fqdn}</summary>`, "",
+          "| type | name | key inputs |", "| --- | --- | --- |",
+          ...node.resources.map((r) => `| \`${r.type}\` | \`${r.name}\` | ${keyInputs(r)} |`), "",
+          ...firewallSummary(node).map((f) => `- firewall: ${f}`), `- dns: ${dnsNames(node).join(", ")}`, "", "</details>"].join("\n"));
+      }
+    },
+    summary(sum) {
+      const h = header!;
+      out([`### node-fleet plan: stack \`${h.stack}\``, "",
+        `${nodeCount(h.nodeCount)}, ${sum.resourceCount} resources, **${eur(h.totalMonthlyCostEur)}/month**`, "",
+        ...h.warnings.map((w) => `> **${w.severity}**: ${w.message}`), ...(h.warnings.length ? [""] : []),
+        "| node | server | cost/month | protected | resources |", "| --- | --- | ---: | --- | ---: |", ...rows,
+        ...details, "", ...secretsNote(h)].join("\n"));
+    },
+  };
 }
 
-function secretsNote(plan: StackPlan): string[] {
-  if (plan.secretsNeeded.length === 0) return [];
-  return [`Secrets a real \`pulumi up -s ${plan.stack}\` still needs (pulumi config set --secret KEY VALUE): ${plan.secretsNeeded.join(", ")}`];
+function nodeCount(n: number): string {
+  return `${n} node${n === 1 ? "" : "s"}`;
+}
+
+function secretsNote(header: PlanHeader): string[] {
+  if (header.secretsNeeded.length === 0) return [];
+  return [`Secrets a real \`pulumi up -s ${header.stack}\` still needs (pulumi config set --secret KEY VALUE): ${header.secretsNeeded.join(", ")}`];
 }

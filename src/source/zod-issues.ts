@@ -28,11 +28,13 @@ export function zodIssuesToIssues(
         (allowed.length ? `; allowed: ${allowed.join(", ")}` : "")));
     }
     const missing = iss.code === "invalid_type" && iss.input === undefined;
-    return [issueAt(posOfPath(source, [...at, ...path], missing ? "key" : "value"), code, describe(iss, label(path)))];
+    return [issueAt(posOfPath(source, [...at, ...path], missing ? "key" : "value"), code, describeZodIssue(iss, label(path)))];
   });
 }
 
-function describe(iss: z.core.$ZodIssue, field: string): string {
+/** One zod issue as `<field> must be …, found …` (unknown keys excepted: their message
+ *  needs the schema, see zodIssuesToIssues). */
+export function describeZodIssue(iss: z.core.$ZodIssue, field: string): string {
   const found = "input" in iss ? show(iss.input) : undefined;
   switch (iss.code) {
     case "invalid_type":
@@ -42,12 +44,21 @@ function describe(iss: z.core.$ZodIssue, field: string): string {
     case "invalid_value":
       return `${field} is ${found}; allowed: ${iss.values.map((v) => String(v)).join(", ")}`;
     case "too_small":
-      return `${field} must be ${iss.origin === "string" ? `at least ${iss.minimum} characters` : `at least ${iss.minimum}`}, found ${found}`;
+      return `${field} must ${bound("more", iss.inclusive ?? true, iss.minimum, iss.origin)}, found ${found}`;
     case "too_big":
-      return `${field} must be ${iss.origin === "string" ? `at most ${iss.maximum} characters` : `at most ${iss.maximum}`}, found ${found}`;
+      return `${field} must ${bound("less", iss.inclusive ?? true, iss.maximum, iss.origin)}, found ${found}`;
     default:
       return `${field}: ${iss.message}`;
   }
+}
+
+/** `be at least 1`, `be greater than 0`, `have at least 1 item`: an exclusive bound is
+ *  said as one, so `positive()` never reads "at least 0, found 0". */
+function bound(side: "more" | "less", inclusive: boolean, limit: number | bigint, origin: string): string {
+  const unit = origin === "string" ? " characters" : origin === "array" || origin === "set" ? (limit === 1 ? " item" : " items") : "";
+  const verb = unit && origin !== "string" ? "have" : "be";
+  if (inclusive || unit) return `${verb} ${side === "more" ? "at least" : "at most"} ${limit}${unit}`;
+  return `be ${side === "more" ? "greater" : "less"} than ${limit}`;
 }
 
 function article(expected: string): string {
@@ -61,7 +72,7 @@ function article(expected: string): string {
 /** A value as a user would write it, kept short. */
 export function show(value: unknown): string {
   if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a map";
   const text = typeof value === "string" ? `"${value}"` : String(value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
@@ -83,7 +94,8 @@ export function objectKeysAt(schema: z.ZodType, path: YamlPath): string[] {
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.ZodType;

@@ -1,21 +1,34 @@
-import { isIP } from "node:net";
 import { z } from "zod";
 import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
 import { registrationUrlProblem } from "../register/url";
+import { coerceConfigScalar } from "./pulumi-config";
+import { formatCidr, hasHostBits, isEverywhere, networkOf, parseCidr } from "./cidr";
+import { sshPublicKeyProblem } from "./ssh-public-key";
 
 /** Pulumi config namespace of this project (`node-fleet:dnsZone`). */
 export const CONFIG_NAMESPACE = "node-fleet";
 
-/** Everywhere (seed 000 "Decisions Made": SSH open to all unless a stack restricts it). */
+/** Every address, IPv4 and IPv6. */
 export const ANYWHERE = ["0.0.0.0/0", "::/0"] as const;
 
-const Cidr = z.string().refine((value) => {
-  const [address, bits, ...rest] = value.split("/");
-  const family = isIP(address ?? "");
-  const max = family === 6 ? 128 : 32;
-  return family !== 0 && rest.length === 0 && bits !== undefined && /^\d+$/.test(bits) && Number(bits) <= max;
-}, { error: (iss) => `"${String(iss.input)}" is not a CIDR; expected e.g. 203.0.113.7/32 or 2001:db8::/48` });
+/** A network in CIDR form. Host bits set (`10.1.2.3/24`) usually mean a typo for one
+ *  address or for its network; which one is a guess, so both are offered. */
+const Cidr = z.string().superRefine((value, ctx) => {
+  const cidr = parseCidr(value);
+  if (!cidr) {
+    ctx.addIssue({ code: "custom", input: value, message: `"${value}" is not a CIDR; expected an address/prefix such as 192.0.2.7/32 or 2001:db8::/48` });
+  } else if (hasHostBits(cidr)) {
+    const single = formatCidr({ ...cidr, prefix: cidr.family === 4 ? 32 : 128 });
+    ctx.addIssue({ code: "custom", input: value,
+      message: `"${value}" has host bits set; did you mean the network ${formatCidr(networkOf(cidr))} or the one address ${single}?` });
+  }
+});
+
+/** Booleans and counts as Pulumi stores them: `pulumi config set` writes text ("true",
+ *  "14"), `--path` writes typed values; both read the same (see coerceConfigScalar). */
+const Flag = z.preprocess(coerceConfigScalar, z.boolean());
+const Count = (schema: z.ZodNumber) => z.preprocess(coerceConfigScalar, schema);
 
 const Domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
   "must be a lowercase DNS zone such as infra.example.com");
@@ -23,58 +36,102 @@ const Domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9]
 /** Stack settings (Pulumi.<stack>.yaml, namespace node-fleet), seed 000 "System
  *  Settings" in Pulumi form. Secrets are not here: they are read at the edge with
  *  `getSecret` so they stay secret outputs (see src/config.ts). */
-export const StackSettingsSchema = z.strictObject({
+export const StackSettingsFields = z.strictObject({
   /** prd | stg | dev; must equal the stack name, and selects the nodes deployed. */
   environment: z.enum(ENVIRONMENTS.map((e) => e.code) as [string, ...string[]]),
   /** Fleet file, relative to the project directory. */
   fleetFile: z.string().min(1).default("fleet.yaml"),
+  /** Catalog directory, relative to the project directory; default: the bundled catalog/. */
+  catalogDir: z.string().min(1).optional(),
   /** DNS zone of node names: `<hostname>.<dnsZone>`. */
   dnsZone: Domain,
   /** Cloudflare zone id of dnsZone (32 hex characters, from the zone's overview page). */
   cloudflareZoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-character hex zone id from Cloudflare"),
-  /** Sources allowed to reach SSH (22). */
-  sshSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
-  /** Sources allowed to reach Webmin/Virtualmin (10000). */
-  panelSourceCidrs: z.array(Cidr).min(1).default([...ANYWHERE]),
+  /** Admin sources allowed to reach SSH (22); required for prd and stg. */
+  sshSourceCidrs: z.array(Cidr).min(1).optional(),
+  /** Admin sources allowed to reach Webmin/Virtualmin (10000); required for prd and stg. */
+  panelSourceCidrs: z.array(Cidr).min(1).optional(),
+  /** dev only: SSH and Webmin open to every address (an explicit choice, warned about). */
+  allowAdminFromAnywhere: Flag.default(false),
   /** Sources the platform calls the panel's API from: the only addresses Webmin accepts
    *  the API user's login from (none while unset). Port 10000 must be open to them. */
   platformSourceCidrs: z.array(Cidr).default([]),
   /** Accept HTTP/HTTPS only from Cloudflare's published ranges (seed 003). */
-  httpFromCloudflareOnly: z.boolean().default(false),
+  httpFromCloudflareOnly: Flag.default(false),
   /** Delete/rebuild protection for this stack's nodes; defaults to on for prd only. */
-  protect: z.boolean().optional(),
+  protect: Flag.optional(),
   /** Optional fleet-wide emergency key (seed 000 master key), an OpenSSH public key. */
-  masterSshPublicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+/=]+( .*)?$/,
-    "must be an OpenSSH public key line, e.g. ssh-ed25519 AAAA… admin@example.com").optional(),
+  masterSshPublicKey: z.string().superRefine((value, ctx) => {
+    const problem = sshPublicKeyProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", input: value, message: `is not an OpenSSH public key line (TYPE BASE64 COMMENT): ${problem}` });
+  }).optional(),
   /** Backup defaults for nodes that do not set their own. */
   backups: z.strictObject({
-    enabled: z.boolean().default(true),
-    retentionDays: z.number().int().min(1).max(3650).default(7),
+    enabled: Flag.default(true),
+    retentionDays: Count(z.number().int().min(1).max(3650)).default(7),
     schedule: z.string().refine((v) => !cronProblem(v), { error: (iss) => `"${String(iss.input)}" is not a 5-field cron schedule` })
       .default("0 2 * * *"),
   }).prefault({}),
   /** Time limits, in seconds (seed 000 "Timeouts"). */
   timeouts: z.strictObject({
-    serverCreate: z.number().int().positive().default(600),
-    provision: z.number().int().positive().default(1800),
-    sshWait: z.number().int().positive().default(300),
-    registration: z.number().int().positive().default(120),
+    serverCreate: Count(z.number().int().positive()).default(600),
+    provision: Count(z.number().int().positive()).default(1800),
+    sshWait: Count(z.number().int().positive()).default(300),
+    registration: Count(z.number().int().positive()).default(120),
   }).prefault({}),
   /** The hosting platform's node registry; the token is the secret `registrationToken`. */
   registrationUrl: z.string().refine((v) => !registrationUrlProblem(v), { error: (iss) => registrationUrlProblem(String(iss.input)) })
     .optional(),
   /** Seed 000 "Feature Flags". */
   features: z.strictObject({
-    autoRegistration: z.boolean().default(true),
-    costTracking: z.boolean().default(true),
+    autoRegistration: Flag.default(true),
+    costTracking: Flag.default(true),
   }).prefault({}),
-}).superRefine((s, ctx) => {
+});
+
+/** The settings with the rules that span fields; admin sources resolved to lists. */
+export const StackSettingsSchema = StackSettingsFields.superRefine((s, ctx) => {
   if (s.features.autoRegistration && !s.registrationUrl) {
     ctx.addIssue({ code: "custom", path: ["registrationUrl"],
       message: "registrationUrl is required while features.autoRegistration is on; set it, or turn autoRegistration off" });
   }
-});
-export type StackSettings = z.infer<typeof StackSettingsSchema>;
+  for (const problem of adminSourceProblems(s)) ctx.addIssue({ code: "custom", ...problem });
+}).transform((s) => ({
+  ...s,
+  sshSourceCidrs: s.sshSourceCidrs ?? [...ANYWHERE],
+  panelSourceCidrs: s.panelSourceCidrs ?? [...ANYWHERE],
+}));
+export type StackSettings = z.output<typeof StackSettingsSchema>;
+
+const ADMIN_SOURCES = { sshSourceCidrs: "SSH (22)", panelSourceCidrs: "Webmin (10000)" } as const;
+
+/** SSH and Webmin are login surfaces: prd and stg must name the admin sources that
+ *  reach them, and only dev may open them to the world, by saying so explicitly. */
+function adminSourceProblems(s: z.output<typeof StackSettingsFields>): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (s.allowAdminFromAnywhere && s.environment !== "dev") {
+    problems.push({ path: ["allowAdminFromAnywhere"],
+      message: `only dev may open SSH and Webmin to the world; ${s.environment} needs admin sources (set allowAdminFromAnywhere to false)` });
+  }
+  for (const [field, surface] of Object.entries(ADMIN_SOURCES) as [keyof typeof ADMIN_SOURCES, string][]) {
+    const sources = s[field];
+    if (sources === undefined) {
+      if (s.environment !== "dev" || !s.allowAdminFromAnywhere) {
+        problems.push({ path: [field], message: `is required: the admin addresses allowed to reach ${surface}` +
+          (s.environment === "dev" ? ", or allowAdminFromAnywhere: true to open it to the world on dev" : "") });
+      }
+      continue;
+    }
+    sources.forEach((source, index) => {
+      const cidr = parseCidr(source);
+      if (cidr && isEverywhere(cidr) && !(s.environment === "dev" && s.allowAdminFromAnywhere)) {
+        problems.push({ path: [field, index], message: `"${source}" opens ${surface} to the world; ` +
+          (s.environment === "dev" ? "on dev that needs allowAdminFromAnywhere: true" : `${s.environment} accepts admin sources only`) });
+      }
+    });
+  }
+  return problems;
+}
 
 /** Keys read as secrets; they may only be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = {

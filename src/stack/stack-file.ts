@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { displayPath } from "../source/display-path";
 import { hasErrors, issueAt, type Issue } from "../source/issues";
 import { parseYamlSource, posOfPath } from "../source/yaml-source";
-import { didYouMean } from "../source/suggest";
-import { zodIssuesToIssues } from "../source/zod-issues";
-import { CONFIG_NAMESPACE, StackSettingsSchema, type StackSettings } from "./settings";
+import { parseStackConfig, stackNameProblem, type ParseOptions } from "./parse-config";
+import type { ConfigValue } from "./pulumi-config";
+import type { StackSettings } from "./settings";
+import { stackYamlConfig } from "./stack-yaml";
 
 /** What a committed Pulumi.<stack>.yaml says, without Pulumi: the settings, and which
  *  keys hold encrypted secrets (their values are never read). */
@@ -14,56 +14,38 @@ export interface StackFile {
   readonly file: string;
   readonly settings: StackSettings;
   readonly secretsSet: readonly string[];
+  /** The config as the engine would hand it to the program (secrets' text left empty). */
+  readonly config: ReadonlyMap<string, ConfigValue>;
 }
 
-/** Reads `Pulumi.<stack>.yaml` in `dir` and checks its node-fleet keys. Other
- *  namespaces (hcloud:, cloudflare:) are Pulumi's and left to the providers. */
-export function readStackFile(dir: string, stack: string): { stack?: StackFile; issues: Issue[] } {
+/** Reads `Pulumi.<stack>.yaml` in `dir` as Pulumi would hand it to the stack program,
+ *  and checks it with the program's own parser (parse-config.ts). Warnings come back
+ *  with the settings; any error leaves `stack` unset. Offline, documentation addresses
+ *  are only a warning, so the bundled example plans. */
+export function readStackFile(dir: string, stack: string, options: ParseOptions = { documentationAddresses: "warning" }): { stack?: StackFile; issues: Issue[] } {
   const path = join(dir, `Pulumi.${stack}.yaml`);
   const file = displayPath(path);
+  const wrongName = stackNameProblem(stack);
+  if (wrongName) return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file", wrongName)] };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
-    return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file",
-      `no stack file for stack "${stack}"; create it with \`pulumi stack init ${stack}\` and set node-fleet:environment: ${stack}`)] };
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+    return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file", missing
+      ? `no stack file for stack "${stack}"; create it with \`pulumi stack init ${stack}\`, then set node-fleet:environment and the other settings (see README "Stack settings")`
+      : `cannot read the stack file: ${(err as Error).message}`)] };
   }
   const { source, issues } = parseYamlSource(file, text);
   if (hasErrors(issues)) return { issues };
-  const data: unknown = source.doc.toJS();
-  const config: unknown = data !== null && typeof data === "object" ? (data as Record<string, unknown>).config : undefined;
-  const raw: Record<string, unknown> = {};
-  const secretsSet: string[] = [];
-  for (const [key, value] of Object.entries(config !== null && typeof config === "object" ? config : {})) {
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      secretsSet.push(key);
-    } else if (key.startsWith(`${CONFIG_NAMESPACE}:`)) {
-      raw[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
-    }
+  const config = stackYamlConfig(source);
+  issues.push(...config.issues);
+  const parsed = parseStackConfig(config.values, stack, options);
+  for (const problem of parsed.problems) {
+    const written = config.writtenAs.get(problem.key);
+    const at = written === undefined ? ["config"] : ["config", written, ...problem.path];
+    issues.push(issueAt(posOfPath(source, at, written === undefined ? "key" : problem.at), "stack-config", problem.message, problem.severity));
   }
-  const parsed = StackSettingsSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const known = Object.keys(StackSettingsSchema.shape);
-    for (const iss of parsed.error.issues) {
-      if (iss.code === "unrecognized_keys" && iss.path.length === 0) {
-        for (const key of iss.keys) {
-          issues.push(issueAt(posOfPath(source, ["config", `${CONFIG_NAMESPACE}:${key}`], "key"), "stack-config",
-            `unknown config key "${CONFIG_NAMESPACE}:${key}"${didYouMean(key, known)}; allowed: ${known.join(", ")}`));
-        }
-        continue;
-      }
-      // Config keys carry the namespace in the file (`node-fleet:dnsZone`), not in the schema.
-      const [first, ...rest] = iss.path;
-      const yamlPath = first === undefined ? [] : [`${CONFIG_NAMESPACE}:${String(first)}`, ...rest.map((p) => (typeof p === "number" ? p : String(p)))];
-      issues.push(...zodIssuesToIssues(source, StackSettingsSchema, new z.ZodError([{ ...iss, path: [] }]), "stack-config",
-        { at: ["config", ...yamlPath], label: () => `${CONFIG_NAMESPACE}:${iss.path.map(String).join(".") || "config"}` }));
-    }
-    return { issues };
-  }
-  if (parsed.data.environment !== stack) {
-    issues.push(issueAt(posOfPath(source, ["config", `${CONFIG_NAMESPACE}:environment`]), "stack-config",
-      `environment "${parsed.data.environment}" must equal the stack name "${stack}"`));
-    return { issues };
-  }
-  return { stack: { file, settings: parsed.data, secretsSet }, issues };
+  if (!parsed.settings || hasErrors(issues)) return { issues };
+  return { stack: { file, settings: parsed.settings, secretsSet: parsed.secretsSet, config: config.values }, issues };
 }

@@ -46,7 +46,7 @@ describe("fleet operations without the Pulumi CLI", () => {
   it.each(commands)("fleet %s stops at once with one line naming the install and the minimum version", async (...cmd) => {
     process.env.PATH = "/nonexistent";
     const run = await fleet(...cmd, "--stack", "prd");
-    expect(run.code).toBe(EXIT.pulumiMissing);
+    expect(run.code).toBe(EXIT.toolMissing);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe("fleet: the Pulumi CLI was not found on PATH; install the Pulumi CLI 3.208.0 or later: " +
       "curl -fsSL https://get.pulumi.com | sh (https://www.pulumi.com/docs/install/)");

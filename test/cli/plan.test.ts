@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { bundledCatalog } from "../helpers";
 const ROOT = join(__dirname, "../..");
 
 /** `fleet plan` as a user runs it: the built CLI, in its own process. */
-function plan(args: string[], fleetText?: string) {
+function plan(args: string[], fleetText?: string, options: { cwd?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "plan-"));
   for (const stack of ["prd", "stg", "dev"]) cpSync(join(ROOT, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
   writeFileSync(join(dir, "fleet.yaml"), fleetText ?? `defaults: { size: cpx22 }
@@ -18,8 +18,8 @@ nodes:
   prd-sha-het-us-hil1-001: { size: ccx13, image: debian-12 }
   stg-sha-het-de-nbg1-001: { size: cx33, image: debian-12 }
 `);
-  const run = spawnSync(join(ROOT, "bin/fleet"), ["plan", "--project", dir, ...args], { encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  const run = spawnSync(join(ROOT, "bin/fleet"), ["plan", "--project", dir, ...args], { encoding: "utf8", ...options });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, dir };
 }
 
 describe("fleet plan --json", () => {
@@ -58,6 +58,17 @@ describe("fleet plan --json", () => {
     expect(run.stdout).not.toContain("offline-plan-placeholder");
   });
 
+  it("carries the stack file's warnings: the example's documentation addresses", () => {
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:sshSourceCidrs: 203.0.113.10/32, 2001:db8:10::/48 are documentation addresses") }),
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:panelSourceCidrs: 203.0.113.10/32, 2001:db8:10::/48 are documentation addresses") }),
+    ]);
+  });
+
+  it("prints nothing but warnings on stderr (no progress when stderr is not a terminal)", () => {
+    expect(run.stderr.split("\n").filter(Boolean).every((l) => l.includes(": warning: "))).toBe(true);
+  });
+
   it("lists the secrets a real pulumi up still needs", () => {
     expect(doc.secretsNeeded).toEqual(["hcloud:token", "cloudflare:apiToken", "node-fleet:registrationToken"]);
   });
@@ -67,7 +78,8 @@ describe("fleet plan", () => {
   it("prints firewall, DNS and totals as text", () => {
     const run = plan(["--stack", "stg"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Stack stg: 1 node, 14 resources, €4\.99\/month$/m);
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, €4\.99\/month$/m);
+    expect(run.stdout).toMatch(/^Total: €4\.99\/month for 1 node, 14 resources$/m);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
     expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
   });
@@ -75,6 +87,30 @@ describe("fleet plan", () => {
   it("prints a Markdown table for a pull request", () => {
     const run = plan(["--stack", "prd", "--markdown"]);
     expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 14 |");
+  });
+
+  it("warns in the plan that dev opens SSH and Webmin to the world", () => {
+    const run = plan(["--stack", "dev"], "nodes:\n  dev-sha-het-de-fsn1-001: { size: cpx22 }\n");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Pulumi\.dev\.yaml:13:38: warning: SSH \(22\) and Webmin \(10000\) of every dev node are open to the world/);
+    expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp 80/tcp 443/tcp");
+  });
+
+  it("resolves --fleet against the working directory, not --project", () => {
+    const here = mkdtempSync(join(tmpdir(), "cwd-"));
+    writeFileSync(join(here, "mine.yaml"), "nodes:\n  stg-sha-het-fi-hel1-002: { size: cx23 }\n");
+    const run = plan(["--stack", "stg", "--fleet", "mine.yaml"], undefined, { cwd: here });
+    expect([run.code, run.stdout]).toEqual([0, expect.stringContaining("stg-sha-het-fi-hel1-002")]);
+  });
+
+  it("plans with the catalog --catalog names", () => {
+    const catalog = mkdtempSync(join(tmpdir(), "catalog-"));
+    cpSync(join(ROOT, "catalog"), catalog, { recursive: true });
+    const sizes = join(catalog, "sizes.yaml");
+    writeFileSync(sizes, readFileSync(sizes, "utf8").replace(/(cx33: .*monthlyEur: )4\.99/, "$1" + "7.77"));
+    const run = spawnSync(join(ROOT, "bin/fleet"), ["--catalog", catalog, "plan", "--stack", "stg", "--project", plan([]).dir], { encoding: "utf8" });
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, €7\.77\/month$/m);
+    expect(run.stdout).toContain("stg-sha-het-de-nbg1-001  stg-sha-het-de-nbg1-001.infra.example.com  cx33 debian-12 in nbg1  €7.77/month");
   });
 
   it("fails with positions and declares nothing when the fleet is invalid", () => {

@@ -3,7 +3,7 @@ import type { RecordedResource } from "../../src/offline/recorder";
 import type { StackOutputs } from "../../src/program";
 import { byName, FLEET, runStack } from "./harness";
 
-const MASTER = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMasterKeyForTests ops@example.com";
+const MASTER = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZppChegVOy9bB5S1yS5XlBWsTNRjfw1oR/1ma49Vdj ops@example.com";
 let resources: RecordedResource[];
 let outputs: StackOutputs;
 

@@ -1,24 +1,40 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readStackFile } from "../../src/stack/stack-file";
+import { formatIssue } from "../../src/source/issues";
 import { stackProtects } from "../../src/stack/settings";
+import { readStackFile } from "../../src/stack/stack-file";
 
 const ROOT = join(__dirname, "../..");
 const dirs: string[] = [];
-function stackDir(stack: string, edit: (text: string) => string): string {
-  const dir = mkdtempSync(join(tmpdir(), "stack-"));
-  dirs.push(dir);
-  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), edit(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")));
-  return dir;
-}
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe("readStackFile", () => {
-  it.each(["prd", "stg", "dev"])("reads the committed Pulumi.%s.yaml", (stack) => {
+/** A valid stg stack file with `extra` lines appended under `config:` (a later key
+ *  of the same name replaces the base one, so tests state only what they change). */
+function stg(extra: string, stack = "stg"): ReturnType<typeof readStackFile> {
+  const base: Record<string, string> = {
+    "node-fleet:environment": stack,
+    "node-fleet:dnsZone": "infra.example.com",
+    "node-fleet:cloudflareZoneId": "023e105f4ecef8ad9ca31a8372d0c353",
+    "node-fleet:sshSourceCidrs": '["10.20.0.0/16", "fd00:10::/48"]',
+    "node-fleet:panelSourceCidrs": '["10.20.0.0/16"]',
+    "node-fleet:features": "{autoRegistration: false}",
+  };
+  const overridden = new Set([...extra.matchAll(/^ {2}([^\s:]+:[^\s:]+):/gm)].map((m) => m[1]));
+  const lines = Object.entries(base).filter(([k]) => !overridden.has(k)).map(([k, v]) => `  ${k}: ${v}`);
+  const dir = mkdtempSync(join(tmpdir(), "stack-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${lines.join("\n")}\n${extra}`);
+  return readStackFile(dir, stack);
+}
+const messages = (r: ReturnType<typeof readStackFile>) => r.issues.map((i) => i.message);
+
+describe("readStackFile: the committed stack files", () => {
+  it.each(["prd", "stg", "dev"])("reads Pulumi.%s.yaml", (stack) => {
     const { stack: file, issues } = readStackFile(ROOT, stack);
-    expect(issues).toEqual([]);
+    expect(issues.filter((i) => i.severity === "error")).toEqual([]);
     expect(file?.settings).toEqual(expect.objectContaining({ environment: stack, dnsZone: "infra.example.com", fleetFile: "fleet.yaml" }));
   });
 
@@ -27,40 +43,209 @@ describe("readStackFile", () => {
     expect(stackProtects(readStackFile(ROOT, "dev").stack!.settings)).toBe(false);
   });
 
-  it("rejects an environment that is not the stack name", () => {
-    const dir = stackDir("stg", (t) => t.replace("node-fleet:environment: stg", "node-fleet:environment: prd"));
-    expect(readStackFile(dir, "stg").issues).toEqual([expect.objectContaining({
-      line: 7, message: 'environment "prd" must equal the stack name "stg"',
-    })]);
+  it("plans the documentation addresses of the example with a warning at the list", () => {
+    const { stack, issues } = readStackFile(ROOT, "prd");
+    expect(stack).toBeDefined();
+    expect(issues.map(formatIssue)).toContainEqual(expect.stringMatching(
+      /^Pulumi\.prd\.yaml:\d+:\d+: warning: node-fleet:sshSourceCidrs: 203\.0\.113\.10\/32, 2001:db8:10::\/48 are documentation addresses \(RFC 5737 TEST-NET-3, RFC 3849\); .*`pulumi up` refuses them/));
   });
 
-  it("rejects a malformed CIDR at its list item", () => {
-    const dir = stackDir("dev", (t) => t.replace('node-fleet:sshSourceCidrs: ["0.0.0.0/0", "::/0"]', 'node-fleet:sshSourceCidrs: ["0.0.0.0/0", "10.0.0.0/33"]'));
-    expect(readStackFile(dir, "dev").issues).toEqual([expect.objectContaining({
-      line: 12, col: 44, message: 'node-fleet:sshSourceCidrs.1: "10.0.0.0/33" is not a CIDR; expected e.g. 203.0.113.7/32 or 2001:db8::/48',
-    })]);
+  it("refuses documentation addresses where the config deploys", () => {
+    const { stack, issues } = readStackFile(ROOT, "stg", { documentationAddresses: "error" });
+    expect(stack).toBeUndefined();
+    expect(issues).toContainEqual(expect.objectContaining({ severity: "error",
+      message: expect.stringContaining("no administrator can connect from there; set your admin sources (the whole list): pulumi config set node-fleet:sshSourceCidrs '[\"<your-cidr>\"]' -s stg") }));
   });
 
-  it("rejects an unknown key with a suggestion", () => {
-    const dir = stackDir("dev", (t) => t.replace("node-fleet:dnsZone:", "node-fleet:dnsZon:"));
-    expect(readStackFile(dir, "dev").issues).toContainEqual(expect.objectContaining({
-      line: 9, col: 3, message: expect.stringContaining('unknown config key "node-fleet:dnsZon"; did you mean "dnsZone"?'),
-    }));
+  it("warns that dev opens SSH and Webmin to the world", () => {
+    expect(readStackFile(ROOT, "dev").issues).toEqual([expect.objectContaining({ severity: "warning", line: 13,
+      message: "SSH (22) and Webmin (10000) of every dev node are open to the world (allowAdminFromAnywhere)" })]);
+  });
+});
+
+describe("readStackFile: values as the Pulumi CLI stores them", () => {
+  it('reads "true", the text `pulumi config set node-fleet:protect true` writes', () => {
+    expect(stg('  node-fleet:protect: "true"\n').stack?.settings.protect).toBe(true);
   });
 
-  it("requires a registration URL while auto-registration is on", () => {
-    const dir = stackDir("dev", (t) => t.replace(/^  node-fleet:registrationUrl: .*\n/m, ""));
-    expect(readStackFile(dir, "dev").issues).toEqual([expect.objectContaining({
-      message: expect.stringContaining("registrationUrl is required while features.autoRegistration is on"),
-    })]);
+  it("reads a YAML boolean and yaml.v3's True the same way", () => {
+    expect(stg("  node-fleet:protect: true\n").stack?.settings.protect).toBe(true);
+    expect(stg("  node-fleet:protect: True\n").stack?.settings.protect).toBe(true);
+  });
+
+  it("refuses yes, which yaml.v3 (and so Pulumi) reads as text", () => {
+    expect(messages(stg("  node-fleet:protect: yes\n"))).toEqual([
+      'node-fleet:protect must be true or false, found "yes"; pulumi config set node-fleet:protect <value> -s stg']);
+  });
+
+  it("reads what `pulumi config set --path` writes: typed values in a map", () => {
+    const { stack } = stg("  node-fleet:backups:\n    retentionDays: 14\n    enabled: false\n");
+    expect(stack?.settings.backups).toEqual({ enabled: false, retentionDays: 14, schedule: "0 2 * * *" });
+  });
+
+  it("reads a quoted number in a map as --path stores it (object.go coerce)", () => {
+    expect(stg('  node-fleet:timeouts:\n    sshWait: "600"\n').stack?.settings.timeouts.sshWait).toBe(600);
+  });
+
+  it("reads a list set as JSON text (`pulumi config set node-fleet:sshSourceCidrs '[…]'`)", () => {
+    expect(stg(`  node-fleet:sshSourceCidrs: '["10.9.0.0/16"]'\n`).stack?.settings.sshSourceCidrs).toEqual(["10.9.0.0/16"]);
+  });
+
+  it("reads the older namespace:config:name form of a key", () => {
+    expect(stg("  node-fleet:config:protect: true\n").stack?.settings.protect).toBe(true);
+  });
+
+  it("refuses a key without a namespace, as Pulumi's ParseKey does", () => {
+    expect(messages(stg("  protect: true\n"))).toEqual([
+      '"protect" is not a config key; Pulumi expects namespace:name, e.g. node-fleet:protect']);
+  });
+
+  it("refuses the same key written in both forms", () => {
+    expect(messages(stg("  node-fleet:protect: true\n  node-fleet:config:protect: false\n"))).toEqual([
+      '"node-fleet:config:protect" is the same key as "node-fleet:protect" (Pulumi drops the "config:" part); keep one']);
   });
 
   it("notes secrets that are set without reading them", () => {
-    const dir = stackDir("dev", (t) => `${t}  hcloud:token:\n    secure: v1:AAAA\n`);
-    expect(readStackFile(dir, "dev").stack?.secretsSet).toEqual(["hcloud:token"]);
-  });
-
-  it("says how to create a missing stack file", () => {
-    expect(readStackFile(ROOT, "qa").issues).toEqual([expect.objectContaining({ message: expect.stringContaining("pulumi stack init qa") })]);
+    expect(stg("  hcloud:token:\n    secure: v1:AAAA\n").stack?.secretsSet).toEqual(["hcloud:token"]);
   });
 });
+
+describe("readStackFile: messages", () => {
+  it("says an exclusive bound as one (not 'at least 0, found 0')", () => {
+    const run = stg("  node-fleet:timeouts:\n    serverCreate: 0\n");
+    expect(run.issues).toEqual([expect.objectContaining({ line: 9, col: 19,
+      message: "node-fleet:timeouts.serverCreate must be greater than 0, found 0; pulumi config set --path node-fleet:timeouts.serverCreate <value> -s stg" })]);
+  });
+
+  it("lists the fields of the map an unknown nested key is in", () => {
+    expect(stg("  node-fleet:backups:\n    retentionDay: 3\n").issues).toEqual([expect.objectContaining({ line: 9, col: 5,
+      message: 'unknown field "retentionDay" in node-fleet:backups; did you mean "retentionDays"?; allowed: enabled, retentionDays, schedule; ' +
+        "remove it: pulumi config rm --path node-fleet:backups.retentionDay -s stg" })]);
+  });
+
+  it("calls an empty list empty", () => {
+    expect(messages(stg("  node-fleet:sshSourceCidrs: []\n"))).toEqual([
+      "node-fleet:sshSourceCidrs must have at least 1 item, found an empty list; pulumi config set node-fleet:sshSourceCidrs <value> -s stg"]);
+  });
+
+  it("names an unknown top-level key with a suggestion", () => {
+    expect(stg("  node-fleet:dnsZon: a.example.com\n").issues).toEqual([expect.objectContaining({ line: 8, col: 3,
+      message: expect.stringMatching(/^unknown config key "node-fleet:dnsZon"; did you mean "dnsZone"\?; allowed: environment, .*; remove it: pulumi config rm node-fleet:dnsZon -s stg$/) })]);
+  });
+
+  it("says a path set without --path was stored as one key", () => {
+    expect(messages(stg('  node-fleet:timeouts.sshWait: "600"\n'))).toEqual([
+      '"node-fleet:timeouts.sshWait" was stored as one key, not as a path into node-fleet:timeouts; set it again with --path: ' +
+      "pulumi config rm node-fleet:timeouts.sshWait -s stg && pulumi config set --path node-fleet:timeouts.sshWait <value> -s stg"]);
+  });
+
+  it("says a secret set in plain text is a secret, not an unknown key", () => {
+    expect(stg("  node-fleet:registrationToken: abc123\n").issues).toEqual([expect.objectContaining({ line: 8, col: 3,
+      message: "node-fleet:registrationToken is a secret stored in plain text; encrypt it: pulumi config set --secret node-fleet:registrationToken <value> -s stg" })]);
+  });
+
+  it.each(["hcloud:token", "cloudflare:apiToken", "node-fleet:adminPassword", "aws:secretKey"])("refuses %s in plain text", (key) => {
+    expect(messages(stg(`  ${key}: abc123\n`))).toEqual([expect.stringContaining(`pulumi config set --secret ${key} <value> -s stg`)]);
+  });
+
+  it("refuses a setting stored encrypted, which no reviewer can read", () => {
+    expect(messages(stg("  node-fleet:dnsZone:\n    secure: v1:AAAA\n"))).toEqual([expect.stringContaining(
+      "node-fleet:dnsZone is stored encrypted, but it is a setting reviewers and `fleet plan` must read")]);
+  });
+
+  it("does not suggest a stack name that is not an environment", () => {
+    const run = readStackFile(ROOT, "qa");
+    expect(messages(run)).toEqual(['stack "qa" is not one of prd, stg, dev: each stack deploys the nodes of the environment it is named after']);
+    expect(messages(run).join()).not.toContain("pulumi stack init qa");
+  });
+
+  it("rejects an environment that is not the stack name", () => {
+    expect(stg("  node-fleet:environment: prd\n").issues).toEqual([expect.objectContaining({ line: 7, col: 27,
+      message: 'node-fleet:environment is "prd" but the stack is "stg"; a stack deploys its own environment: pulumi config set node-fleet:environment stg -s stg' })]);
+  });
+
+  it("requires a registration URL while auto-registration is on", () => {
+    expect(messages(stg("  node-fleet:features: {autoRegistration: true}\n"))).toEqual([
+      expect.stringContaining("registrationUrl is required while features.autoRegistration is on")]);
+  });
+});
+
+describe("readStackFile: admin sources", () => {
+  it("requires them for prd and stg, naming the command that sets them", () => {
+    const missing = readStackFileWithout("prd", "node-fleet:sshSourceCidrs");
+    expect(missing).toEqual([
+      "node-fleet:sshSourceCidrs is required: the admin addresses allowed to reach SSH (22); pulumi config set node-fleet:sshSourceCidrs <value> -s prd"]);
+  });
+
+  it("refuses the world on stg", () => {
+    expect(messages(stg('  node-fleet:panelSourceCidrs: ["0.0.0.0/0"]\n'))).toEqual([
+      'node-fleet:panelSourceCidrs[0]: "0.0.0.0/0" opens Webmin (10000) to the world; stg accepts admin sources only; ' +
+      "pulumi config set --path 'node-fleet:panelSourceCidrs[0]' <value> -s stg"]);
+  });
+
+  it("refuses allowAdminFromAnywhere outside dev", () => {
+    expect(messages(stg("  node-fleet:allowAdminFromAnywhere: true\n"))).toEqual([expect.stringContaining(
+      "node-fleet:allowAdminFromAnywhere: only dev may open SSH and Webmin to the world")]);
+  });
+
+  it("lets dev open them to the world only by saying so", () => {
+    expect(readStackFileWithout("dev", "node-fleet:sshSourceCidrs")).toEqual([
+      "node-fleet:sshSourceCidrs is required: the admin addresses allowed to reach SSH (22), or allowAdminFromAnywhere: true to open it to the world on dev; " +
+      "pulumi config set node-fleet:sshSourceCidrs <value> -s dev"]);
+    const open = stg('  node-fleet:sshSourceCidrs: ["0.0.0.0/0", "::/0"]\n  node-fleet:allowAdminFromAnywhere: "true"\n', "dev");
+    expect(open.stack?.settings.sshSourceCidrs).toEqual(["0.0.0.0/0", "::/0"]);
+    expect(open.issues.map((i) => i.severity)).toEqual(["warning"]);
+  });
+
+  it("refuses a CIDR with host bits set, offering the network and the address", () => {
+    expect(stg('  node-fleet:sshSourceCidrs: ["10.20.0.0/16", "10.1.2.3/24"]\n').issues).toEqual([expect.objectContaining({ line: 7, col: 47,
+      message: 'node-fleet:sshSourceCidrs[1]: "10.1.2.3/24" has host bits set; did you mean the network 10.1.2.0/24 or the one address 10.1.2.3/32?; ' +
+        "pulumi config set --path 'node-fleet:sshSourceCidrs[1]' <value> -s stg" })]);
+    expect(messages(stg('  node-fleet:panelSourceCidrs: ["fd00:10::1/48"]\n'))).toEqual([expect.stringContaining(
+      "did you mean the network fd00:10::/48 or the one address fd00:10::1/128?")]);
+  });
+
+  it("rejects text that is not a CIDR", () => {
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["10.0.0.0/33"]\n'))).toEqual([expect.stringContaining(
+      'node-fleet:sshSourceCidrs[0]: "10.0.0.0/33" is not a CIDR')]);
+  });
+});
+
+describe("readStackFile: masterSshPublicKey", () => {
+  const ed25519 = (comment: string) => {
+    const { publicKey } = generateKeyPairSync("ed25519");
+    const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
+    const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")}${comment ? ` ${comment}` : ""}`;
+  };
+  const key = (line: string) => stg(`  node-fleet:masterSshPublicKey: ${JSON.stringify(line)}\n`);
+
+  it("accepts an ed25519 key with a plain comment", () => {
+    const line = ed25519("ops@example.com");
+    expect(key(line).stack?.settings.masterSshPublicKey).toBe(line);
+  });
+
+  it.each([
+    ["a template in the comment", ed25519("{{ lookup('pipe', 'id') }}"), "the comment may hold only"],
+    ["a Jinja statement in the comment", ed25519("{% raw %}"), "the comment may hold only"],
+    ["a newline in the comment", `${ed25519("ops")}\nssh-ed25519 AAAA`, "the comment may hold only"],
+    ["a control character", ed25519("ops\u0007"), "the comment may hold only"],
+    ["a body of another key type", ed25519("ops").replace("ssh-ed25519", "ecdsa-sha2-nistp256"), "the key body is not a ecdsa-sha2-nistp256 key"],
+    ["a body that is not base64", "ssh-ed25519 not*base64 ops", "the key body is not base64"],
+    ["an unknown type", "ssh-dss AAAAB3NzaC1kc3M= ops", 'key type "ssh-dss" is not accepted'],
+  ])("refuses %s", (_what, line, reason) => {
+    expect(messages(key(line))).toEqual([expect.stringContaining(`node-fleet:masterSshPublicKey is not an OpenSSH public key line (TYPE BASE64 COMMENT): ${reason}`)]);
+  });
+});
+
+/** Issues of a stack file that lacks `key` (the base file minus one line). */
+function readStackFileWithout(stack: string, key: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "stack-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), [
+    "config:", `  node-fleet:environment: ${stack}`, "  node-fleet:dnsZone: infra.example.com",
+    "  node-fleet:cloudflareZoneId: 023e105f4ecef8ad9ca31a8372d0c353", '  node-fleet:sshSourceCidrs: ["10.20.0.0/16"]',
+    '  node-fleet:panelSourceCidrs: ["10.20.0.0/16"]', "  node-fleet:features: {autoRegistration: false}", "",
+  ].filter((l) => !l.startsWith(`  ${key}:`)).join("\n"));
+  return messages(readStackFile(dir, stack));
+}

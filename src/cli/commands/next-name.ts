@@ -15,8 +15,14 @@ export function nextNameCommand(io: Io, catalog: Catalog, opts: NameRequest & { 
   const result = nextHostname(fleet.nodes.map((n) => n.hostname), opts, catalog);
   if ("error" in result) {
     io.err(`fleet next-name: ${result.error}`);
-    return EXIT.usage;
+    return requestIsValid(opts, catalog) ? EXIT.invalidInput : EXIT.usage;
   }
   io.out(result.hostname);
   return EXIT.ok;
+}
+
+/** A request that names a host in an empty fleet is a valid command line; when it
+ *  fails only against the real fleet (a region with 999 in use), the fleet is the cause. */
+function requestIsValid(request: NameRequest, catalog: Catalog): boolean {
+  return !("error" in nextHostname([], request, catalog));
 }

@@ -113,7 +113,7 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
 }
 
 function describe(err: unknown): [number, string[]] {
-  if (err instanceof PulumiCliError) return [EXIT.pulumiMissing, [`fleet: ${err.message}`]];
+  if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
   if (err instanceof SecretsConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];

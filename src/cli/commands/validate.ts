@@ -3,6 +3,7 @@ import { ENVIRONMENTS } from "../../fleet/naming";
 import { validateFleetFile } from "../../fleet/validate";
 import { hasErrors } from "../../source/issues";
 import { EXIT, printIssues, type Io } from "../format";
+import { progressLine } from "../progress";
 
 export interface ValidateOptions {
   readonly file: string;
@@ -11,7 +12,10 @@ export interface ValidateOptions {
 
 /** `fleet validate`: every problem, one per line; exit 1 when any is an error. */
 export function validateCommand(io: Io, catalog: Catalog, opts: ValidateOptions): number {
+  const progress = progressLine(io, opts.format === "text");
+  progress.update(`validating ${opts.file}…`);
   const { fleet, issues } = validateFleetFile(opts.file, catalog);
+  progress.done();
   printIssues(io, issues, opts.format);
   const errors = issues.filter((i) => i.severity === "error").length;
   const warnings = issues.length - errors;
