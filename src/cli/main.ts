@@ -3,6 +3,7 @@ import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
+import { registerHealthCommand } from "./commands/health";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
 import { nextNameCommand } from "./commands/next-name";
 import { planCommand } from "./commands/plan";
@@ -84,6 +85,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });
+
+  registerHealthCommand(program, io, catalog, (exit) => { code = exit; });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
