@@ -1,10 +1,18 @@
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { withTimeout } from "./tcp";
+import { probeContext } from "./tls";
 
 /** Credentials of the panel's remote API user. */
 export interface PanelCredentials {
   readonly user: string;
   readonly password: string;
+}
+
+let agent: Agent | undefined;
+function probeAgent(): Agent {
+  // Trust is the TLS check's business; this one asks whether the API answers.
+  agent ??= new Agent({ rejectUnauthorized: false, secureContext: probeContext(), maxCachedSessions: 0 });
+  return agent;
 }
 
 /** Calls Virtualmin's remote API `info` (virtualmin-gpl remote.cgi with `json=1`:
@@ -13,7 +21,7 @@ export interface PanelCredentials {
  *  the Virtualmin version it reports. Webmin answers 401 to wrong credentials. */
 export function virtualminInfo(address: string, port: number, servername: string, creds: PanelCredentials, timeoutMs: number): Promise<string> {
   const req = request({
-    host: address, port, servername, method: "GET", rejectUnauthorized: false,
+    host: address, port, servername, method: "GET", agent: probeAgent(),
     path: "/virtual-server/remote.cgi?program=info&search=host&json=1",
     headers: { host: `${servername}:${port}`, authorization: `Basic ${Buffer.from(`${creds.user}:${creds.password}`).toString("base64")}` },
   });
