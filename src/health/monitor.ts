@@ -3,11 +3,11 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from "../notify/limiter";
 import { deliver } from "../notify/notifier";
 import { checkNode, type CheckOptions } from "./check-node";
 import type { HealthEvent } from "./events";
-import type { NodeRecord, NodeState, Safeguards } from "./model";
-import { newRecord, observe } from "./node-round";
+import type { NodeRecord, NodeState, Safeguards, Step } from "./model";
+import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
-import { executeSteps, unavailableSteps, type RecoveryActions } from "./recovery";
-import { planRecovery, recordOutcome } from "./recovery-plan";
+import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
+import { planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
 import type { StateDir } from "./store";
 import type { CheckResult, HealthTarget } from "./types";
 
@@ -44,6 +44,36 @@ export interface RoundDeps {
   readonly clock: () => number;
 }
 
+/** The decisions of one round over the checks' results: records and incidents
+ *  updated node by node, nodes gone from the fleet marked decommissioned, then the
+ *  recovery steps to run. Pure: the clock is an input. */
+export function decideRound(previous: readonly NodeRecord[], results: readonly Observation[], opts: {
+  now: number; safeguards: Safeguards; heal: boolean; unavailable: Partial<Record<Step, string>>;
+}): { records: NodeRecord[]; steps: PlannedStep[]; events: HealthEvent[] } {
+  const { now, safeguards } = opts;
+  const events: HealthEvent[] = [];
+  const byHost = new Map(previous.map((r) => [r.hostname, r]));
+  const records = results.map(({ target, checks }) => {
+    const { record, events: seen } = observe(byHost.get(target.hostname) ?? newRecord(target, now, safeguards), { target, checks }, now, safeguards);
+    events.push(...seen);
+    return record;
+  });
+  const checked = new Set(results.map((o) => o.target.hostname));
+  const gone = previous.filter((r) => !checked.has(r.hostname)).map((r): NodeRecord => ({ ...r, state: "decommissioned" }));
+  const plan = planRecovery({ records, targets: new Map(results.map((o) => [o.target.hostname, o.target])), now, safeguards,
+    heal: opts.heal, unavailable: opts.unavailable });
+  return { records: [...plan.records, ...gone], steps: plan.steps, events: [...events, ...plan.events] };
+}
+
+/** Records what the executed steps did on their nodes' incidents. */
+export function applyOutcomes(records: readonly NodeRecord[], outcomes: readonly StepOutcome[], now: number, s: Safeguards): NodeRecord[] {
+  const byHost = new Map(outcomes.map((o) => [o.hostname, o]));
+  return records.map((r) => {
+    const o = byHost.get(r.hostname);
+    return o ? recordOutcome(r, o.step, o.ok, o.detail, now, s) : r;
+  });
+}
+
 /** One round: check every node (bounded pool), update records and incidents,
  *  decide and run recovery, notify, and save the state and the audit trail. */
 export async function runRound(deps: RoundDeps): Promise<RoundReport> {
@@ -51,29 +81,17 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
   const targets = await deps.targets();
   const results = await mapPool(targets, deps.concurrency, (t) => checkNode(t, deps.check));
   const now = deps.clock();
-  const events: HealthEvent[] = [];
-  const previous = new Map(state.nodes.map((r) => [r.hostname, r]));
-  const records: NodeRecord[] = results.map(({ target, checks }) => {
-    const prev = previous.get(target.hostname) ?? newRecord(target, now, deps.safeguards);
-    const { record, events: seen } = observe(prev, { target, checks }, now, deps.safeguards);
-    events.push(...seen);
-    return record;
-  });
-  const checked = new Set(targets.map((t) => t.hostname));
-  const gone = state.nodes.filter((r) => !checked.has(r.hostname)).map((r): NodeRecord => ({ ...r, state: "decommissioned" }));
-
-  const plan = planRecovery({ records, targets: new Map(targets.map((t) => [t.hostname, t])), now, safeguards: deps.safeguards,
-    heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
-  events.push(...plan.events);
-  const run = await executeSteps(plan.steps, deps.actions, deps.clock);
-  events.push(...run.events);
-  const byHost = new Map(plan.records.map((r) => [r.hostname, r]));
-  for (const o of run.outcomes) byHost.set(o.hostname, recordOutcome(byHost.get(o.hostname)!, o.step, o.ok, o.detail, deps.clock(), deps.safeguards));
+  const decided = decideRound(state.nodes, results, { now, safeguards: deps.safeguards, heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
+  // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
+  if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
+  const run = await executeSteps(decided.steps, deps.actions, deps.clock);
+  const events = [...decided.events, ...run.events];
+  const records = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
+  const byHost = new Map(records.map((r) => [r.hostname, r]));
 
   const delivery = await deliver(events, deps.channels, state.notified, now, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
   deps.store.append(events);
-  const final = [...byHost.values()];
-  deps.store.save({ ...state, nodes: [...final, ...gone], notified: delivery.memory });
+  deps.store.save({ ...state, nodes: records, notified: delivery.memory });
 
   const nodes = results.map(({ target, checks, healthy }): NodeReport => {
     const r = byHost.get(target.hostname)!;
