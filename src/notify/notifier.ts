@@ -38,3 +38,20 @@ export async function deliver(events: readonly HealthEvent[], channels: readonly
     channel.send(event, render(event)).catch((err: Error) => { errors.push(`${channel.describe}: ${err.message}`); }))));
   return { memory: decision.memory, sent: going.length, suppressed: wanted.length - going.length, errors };
 }
+
+/** A finished deployment, as the Automation API library reports it. */
+export interface DeploymentResult {
+  readonly hostname: string;
+  readonly ok: boolean;
+  /** One line: what was deployed, or why it failed. */
+  readonly summary: string;
+  readonly correlationId: string;
+}
+
+/** Tells the configured channels that a deployment finished or failed (for
+ *  callers outside the health checker, such as `fleet up`). */
+export function notifyDeployment(result: DeploymentResult, channels: readonly Channel[], memory: LimiterMemory, now: number, limits: RateLimits): Promise<Delivery> {
+  const event: HealthEvent = { type: result.ok ? "deployment.succeeded" : "deployment.failed", at: now, hostname: result.hostname,
+    message: result.summary, correlationId: result.correlationId };
+  return deliver([event], channels, memory, now, limits);
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HealthEvent } from "../../src/health/events";
 import type { Channel } from "../../src/notify/channels";
 import { admit, DEFAULT_RATE_LIMITS } from "../../src/notify/limiter";
-import { deliver } from "../../src/notify/notifier";
+import { deliver, notifyDeployment, render } from "../../src/notify/notifier";
 
 const MINUTE = 60_000;
 const T0 = Date.parse("2026-11-22T06:00:00Z");
@@ -40,5 +40,18 @@ describe("notification limits", () => {
   it("forgets what it no longer needs, so the memory stays small", () => {
     const { memory } = admit(["a|incident.detected"], {}, T0, DEFAULT_RATE_LIMITS);
     expect(admit([], memory, T0 + 2 * 60 * MINUTE, DEFAULT_RATE_LIMITS).memory).toEqual({});
+  });
+});
+
+describe("deployment notifications", () => {
+  it("tells of a failed deployment with its correlation id in the event", async () => {
+    const sent: HealthEvent[] = [];
+    const channel: Channel = { describe: "recorder", send: async (e) => { sent.push(e); } };
+    const result = await notifyDeployment({ hostname: "prd-sha-het-de-fsn1-001", ok: false, summary: "provisioning failed: ansible exited 2",
+      correlationId: "c0ffee00-0000-5000-8000-000000000000" }, [channel], {}, T0, DEFAULT_RATE_LIMITS);
+    expect(result.sent).toBe(1);
+    expect(sent).toEqual([{ type: "deployment.failed", at: T0, hostname: "prd-sha-het-de-fsn1-001", message: "provisioning failed: ansible exited 2",
+      correlationId: "c0ffee00-0000-5000-8000-000000000000" }]);
+    expect(render(sent[0]!)).toBe("❌ prd-sha-het-de-fsn1-001: deployment failed: provisioning failed: ansible exited 2");
   });
 });
