@@ -34,46 +34,46 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
   const ports = opts.ports ?? NODE_PORTS;
   const t = opts.timeoutMs;
   const now = opts.now ?? (() => new Date());
-  const check = async (name: string, fault: Fault, run: () => Promise<string>): Promise<CheckResult> => {
-    const outcome = await timed(run);
-    return outcome.ok ? { name, ...outcome } : { name, ...outcome, fault };
-  };
-  const tls = (port: number) => check(`tls:${port}`, "certificate", async () => {
+  const tls = (port: number) => check(`tls:${port}`, async () => {
     const cert = await readCertificate(address, port, target.fqdn, t);
     const days = daysLeft(cert.notAfter, now());
     const when = `${cert.notAfter.toISOString().slice(0, 10)}${cert.untrusted ? `, not trusted: ${cert.untrusted}` : ""}`;
-    if (days < 0) throw new Error(`certificate expired ${-days} days ago (${when})`);
-    if (days < opts.certWarnDays) throw new Error(`certificate expires in ${days} days (${when}); renew it`);
+    if (days < 0) throw new FaultError("certificate", `certificate expired ${-days} days ago (${when})`);
+    if (days < opts.certWarnDays) throw new FaultError("certificate", `certificate expires in ${days} days (${when}); renew it`);
     return `${days} days left (${when})`;
   });
   const creds = opts.panelCredentials?.(target);
 
   const tasks: Promise<CheckResult>[] = [
-    ...[ports.ssh, ports.http, ports.https, ports.panel].map((port) => check(`tcp:${port}`, "down", () => tcpOpen(address, port, t))),
-    sshCheck(address, ports.ssh, hostKey, t),
-    tls(ports.https).then(downWhenUnreachable),
-    tls(ports.panel).then(downWhenUnreachable),
-    ...(creds ? [check("virtualmin-api", "down", () => virtualminInfo(address, ports.panel, target.fqdn, creds, t))] : []),
+    ...[ports.ssh, ports.http, ports.https, ports.panel].map((port) => check(`tcp:${port}`, () => tcpOpen(address, port, t))),
+    check("ssh", async () => {
+      const id = await readServerIdentity(address, ports.ssh, t);
+      if (!hostKey) return `${id.banner}; host key ${id.fingerprint} (nothing pinned to compare with)`;
+      if (!sameHostKey(id.hostKey, hostKey)) {
+        throw new FaultError("host-key", `HOST KEY CHANGED: the server presented ${id.fingerprint}, not the pinned key; ` +
+          "the server was replaced or someone is in the middle");
+      }
+      return `${id.banner}; host key ${id.fingerprint} matches the pinned key`;
+    }),
+    tls(ports.https),
+    tls(ports.panel),
+    ...(creds ? [check("virtualmin-api", () => virtualminInfo(address, ports.panel, target.fqdn, creds, t))] : []),
   ];
   const checks = await Promise.all(tasks);
   return { target, checks, healthy: checks.every((c) => c.ok) };
 }
 
-async function sshCheck(address: string, port: number, pinned: string | undefined, timeoutMs: number): Promise<CheckResult> {
-  let fault: Fault = "down";
-  const outcome = await timed(async () => {
-    const id = await readServerIdentity(address, port, timeoutMs);
-    if (!pinned) return `${id.banner}; host key ${id.fingerprint} (nothing pinned to compare with)`;
-    if (!sameHostKey(id.hostKey, pinned)) {
-      fault = "host-key";
-      throw new Error(`HOST KEY CHANGED: the server presented ${id.fingerprint}, not the pinned key; the server was replaced or someone is in the middle`);
-    }
-    return `${id.banner}; host key ${id.fingerprint} matches the pinned key`;
-  });
-  return outcome.ok ? { name: "ssh", ...outcome } : { name: "ssh", ...outcome, fault };
+/** A failure that is not the check's usual fault (a certificate near its end rather
+ *  than a port down, a changed host key rather than no answer). */
+class FaultError extends Error {
+  constructor(readonly fault: Fault, message: string) {
+    super(message);
+  }
 }
 
-/** A TLS port that does not answer at all is a service down, not a certificate problem. */
-function downWhenUnreachable(result: CheckResult): CheckResult {
-  return !result.ok && !result.detail.startsWith("certificate") ? { ...result, fault: "down" } : result;
+/** Runs one check; a failure is `down` unless it says otherwise. */
+async function check(name: string, run: () => Promise<string>): Promise<CheckResult> {
+  const { error, ...outcome } = await timed(run);
+  if (outcome.ok) return { name, ...outcome };
+  return { name, ...outcome, fault: error instanceof FaultError ? error.fault : "down" };
 }

@@ -42,6 +42,8 @@ export interface RoundDeps {
   readonly channels: readonly Channel[];
   readonly rateLimits?: RateLimits;
   readonly clock: () => number;
+  /** Another audit log to receive the events besides events.jsonl (the platform's). */
+  readonly audit?: (events: readonly HealthEvent[]) => void;
 }
 
 /** The decisions of one round over the checks' results: records and incidents
@@ -91,6 +93,7 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
 
   const delivery = await deliver(events, deps.channels, state.notified, now, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
   deps.store.append(events);
+  deps.audit?.(events);
   deps.store.save({ ...state, nodes: records, notified: delivery.memory });
 
   const nodes = results.map(({ target, checks, healthy }): NodeReport => {

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { Catalog } from "../../catalog/catalog";
+import type { HealthEvent } from "../../health/events";
 import { HetznerClient } from "../../health/hetzner";
 import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../health/model";
 import { runRound, type RoundReport } from "../../health/monitor";
@@ -27,10 +28,11 @@ export interface HealthOptions {
 }
 
 /** What the Automation API library adds once connected: addresses and pinned keys
- *  from the stack outputs, and re-provision/rebuild for recovery. */
+ *  from the stack outputs, re-provision/rebuild for recovery, and its audit log. */
 export interface HealthConnections {
   readonly addresses?: AddressSource;
   readonly nodes?: NodeOperations;
+  readonly audit?: (events: readonly HealthEvent[]) => void;
 }
 
 /** Environment variables read by `fleet health` (secrets only from here). */
@@ -74,6 +76,7 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     },
     channels: channelsFromEnv(env),
     clock: Date.now,
+    ...(connections.audit ? { audit: connections.audit } : {}),
   });
 
   try {

@@ -5,6 +5,8 @@ export interface ProbeOutcome {
   readonly ok: boolean;
   readonly detail: string;
   readonly ms: number;
+  /** What the probe threw, when it failed. */
+  readonly error?: Error;
 }
 
 /** Measures a probe and turns a thrown error into a failed outcome. */
@@ -14,7 +16,7 @@ export async function timed(run: () => Promise<string>): Promise<ProbeOutcome> {
     const detail = await run();
     return { ok: true, detail, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, ms: Math.round(performance.now() - started) };
+    return { ok: false, detail: (err as Error).message, ms: Math.round(performance.now() - started), error: err as Error };
   }
 }
 
