@@ -11,8 +11,6 @@ export interface CheckOptions {
   readonly certWarnDays: number;
   /** The panel API user's credentials; without them the API check is left out. */
   readonly panelCredentials?: (target: HealthTarget) => PanelCredentials | undefined;
-  readonly ports?: typeof NODE_PORTS;
-  readonly now?: () => Date;
 }
 
 /** A node's checks and whether it passed all of them. */
@@ -31,12 +29,11 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
     return { target, checks, healthy: false };
   }
   const { address, hostKey } = target.resolved;
-  const ports = opts.ports ?? NODE_PORTS;
+  const ports = NODE_PORTS;
   const t = opts.timeoutMs;
-  const now = opts.now ?? (() => new Date());
   const tls = (port: number) => check(`tls:${port}`, async () => {
     const cert = await readCertificate(address, port, target.fqdn, t);
-    const days = daysLeft(cert.notAfter, now());
+    const days = daysLeft(cert.notAfter, new Date());
     const when = `${cert.notAfter.toISOString().slice(0, 10)}${cert.untrusted ? `, not trusted: ${cert.untrusted}` : ""}`;
     if (days < 0) throw new FaultError("certificate", `certificate expired ${-days} days ago (${when})`);
     if (days < opts.certWarnDays) throw new FaultError("certificate", `certificate expires in ${days} days (${when}); renew it`);

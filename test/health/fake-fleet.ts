@@ -26,6 +26,8 @@ export async function startFakeFleet(count: number, first: number, mode: (i: num
   const stateDir = mkdtempSync(join(tmpdir(), "fleet-health-many-"));
   const nodes = await startFakeNodes(hostnames.map((_, i) => ({ address: address(i), hostKey: key, panel, mode: mode(i) })));
   return {
+    /** The fleet's hostnames in generation order (`mode(i)` applies to the i-th). */
+    hostnames,
     /** Runs `fleet health --json` with the panel password in the environment; times it. */
     async check(...args: string[]): Promise<{ run: Run; report: HealthJson; seconds: number }> {
       process.env.FLEET_PANEL_PASSWORD = panel.password;
