@@ -27,9 +27,12 @@ export interface Delivery {
 }
 
 /** Sends the notifiable events to every channel, de-duplicated and rate-limited per
- *  node and event type. A channel that fails does not stop the others or the checker. */
+ *  node and event type, fleet-wide events first. A channel that fails does not stop
+ *  the others or the checker. */
 export async function deliver(events: readonly HealthEvent[], channels: readonly Channel[], memory: LimiterMemory, now: number, limits: RateLimits): Promise<Delivery> {
-  const wanted = events.filter(notifiable);
+  // Fleet-wide news first: when many nodes fail at once the hourly cap must not
+  // spend itself on single nodes and drop the message that explains them.
+  const wanted = events.filter(notifiable).sort((a, b) => Number(b.hostname === "fleet") - Number(a.hostname === "fleet"));
   if (channels.length === 0 || wanted.length === 0) return { memory, sent: 0, suppressed: 0, errors: [] };
   const decision = admit(wanted.map((e) => `${e.hostname}|${e.type}`), memory, now, limits);
   const going = wanted.filter((_, i) => decision.allowed[i]);

@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { healthCommand } from "../../src/cli/commands/health";
+import { DEFAULT_SAFEGUARDS } from "../../src/health/model";
 import { fleet, scratchProject } from "../cli/run";
+import { bundledCatalog } from "../helpers";
 import { hostKey, startFakeNodes } from "./fake-nodes";
 
 // Stand-ins on 127.12.6.0/24: 001 healthy, 002 hanging, hel1-001 refusing but in maintenance.
@@ -102,5 +105,22 @@ describe("fleet health", () => {
   it("rejects an interval that is not a number", async () => {
     const run = await fleet("health", ...args(), "--watch", "--interval", "soon");
     expect(run.code).toBe(2);
+  });
+});
+
+describe("fleet health --watch", () => {
+  it("keeps watching through a round that fails on a broken fleet file, and stops on SIGTERM", async () => {
+    const broken = join(project.dir, "broken.yaml");
+    writeFileSync(broken, "nodes:\n  prd-sha-het-de-fsn1-001: { size: [ }\n");
+    const err: string[] = [];
+    let rounds = 0;
+    const done = healthCommand({ out: () => undefined, err: (l) => {
+      err.push(l);
+      if (l.includes("this round failed") && ++rounds === 2) process.emit("SIGTERM");
+    } }, bundledCatalog(), { stack: "prd", projectDir: project.dir, fleet: broken, stateDir: join(state, "watch"), json: true, watch: true,
+      intervalSeconds: 0.05, heal: false, timeoutSeconds: 1, concurrency: 4, certDays: 14, safeguards: DEFAULT_SAFEGUARDS });
+    expect(await done).toBe(0);
+    expect(err.filter((l) => l.startsWith("fleet health: this round failed"))).toHaveLength(2);
+    expect(err.some((l) => /broken\.yaml:2:\d+: error:/.test(l))).toBe(true);
   });
 });

@@ -55,3 +55,13 @@ describe("deployment notifications", () => {
     expect(render(sent[0]!)).toBe("❌ prd-sha-het-de-fsn1-001: deployment failed: provisioning failed: ansible exited 2");
   });
 });
+
+describe("a fleet-wide outage", () => {
+  it("still tells that recovery is held when more nodes fail than the hourly cap allows", async () => {
+    const channel = recorder();
+    const events = [...Array.from({ length: 12 }, (_, i) => ev("incident.detected", `node-${i}`, T0)), ev("fleet.held", "fleet", T0)];
+    await deliver(events, [channel], {}, T0, DEFAULT_RATE_LIMITS);
+    expect(channel.texts).toHaveLength(10);
+    expect(channel.texts[0]).toBe("🚨 fleet: fleet held: m");
+  });
+});

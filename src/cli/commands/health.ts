@@ -9,7 +9,8 @@ import type { NodeOperations } from "../../health/recovery";
 import { StateDir, StateLockedError } from "../../health/store";
 import { resolveTargets, type AddressSource } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
-import { EXIT, table, type Io } from "../format";
+import { InvalidInputError } from "../../source/issues";
+import { EXIT, printIssues, table, type Io } from "../format";
 
 export interface HealthOptions {
   readonly stack: string;
@@ -93,7 +94,13 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     io.err(`watching stack ${opts.stack} every ${opts.intervalSeconds}s (state: ${store.dir}${opts.heal ? "; recovery on" : ""})`);
     try {
       while (!stopping) {
-        print(io, await round(), opts.json);
+        // A fleet file caught mid-edit or a full disk must not end the watch: say so and try again next round.
+        try {
+          print(io, await round(), opts.json);
+        } catch (err) {
+          if (err instanceof InvalidInputError) printIssues(io, err.issues);
+          io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
+        }
         await new Promise<void>((r) => { wake = r; setTimeout(r, opts.intervalSeconds * 1000).unref(); });
       }
     } finally {
