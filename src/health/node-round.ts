@@ -49,8 +49,12 @@ export function observe(prev: NodeRecord, obs: Observation, now: number, s: Safe
 
   if (failed.length === 0) {
     if (r.incident) close(r.incident, "resolved", r.incident.status === "failed" ? "healthy again after recovery had failed" : "all checks pass");
-    return { record: { ...r, state: obs.target.maintenance ? "maintenance" : "ready", consecutiveFailures: 0, firstFailureAt: undefined,
-      lastSuccessAt: now, graceUntil: Math.min(r.graceUntil, now) }, events };
+    // A new node's grace ends at its first success; a bumped rebuild's does not, since
+    // the old server answers until the deployment replaces it.
+    const rebuilding = r.state === "force_rebuild" && now < r.graceUntil;
+    const graceUntil = r.state === "pending_setup" ? Math.min(r.graceUntil, now) : r.graceUntil;
+    return { record: { ...r, state: obs.target.maintenance ? "maintenance" : rebuilding ? "force_rebuild" : "ready", consecutiveFailures: 0,
+      firstFailureAt: undefined, lastSuccessAt: now, graceUntil }, events };
   }
   if (obs.target.maintenance) return { record: { ...r, state: "maintenance" }, events };
   if (kinds.size === 0) return { record: r, events };

@@ -28,6 +28,17 @@ describe("grace period", () => {
     expect(sim.record(A)).toMatchObject({ state: "force_rebuild", generation: 1, consecutiveFailures: 0, graceUntil: T0 + 40 * MINUTE });
   });
 
+  it("keeps the grace of a bumped rebuild while the old server still answers", async () => {
+    const sim = new Simulation([target(A, { generation: 1 })], recordingActions().actions);
+    sim.records = [{ hostname: A, state: "ready", generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [] }];
+    await sim.rounds(2, { [A]: UP });
+    await sim.rounds(10, { [A]: DOWN }, 3);
+    expect(sim.record(A)).toMatchObject({ state: "force_rebuild", consecutiveFailures: 0 });
+    expect(sim.record(A).incident).toBeUndefined();
+    await sim.rounds(4, { [A]: UP }, 3);
+    expect(sim.record(A).state).toBe("ready");
+  });
+
   it("takes the grace period from the server's creation time when it is known", async () => {
     const sim = new Simulation([fresh({ resolved: { address: "127.12.3.1", created: new Date(T0 - 39 * MINUTE).toISOString() } })], recordingActions().actions);
     await sim.round({ [A]: DOWN });
