@@ -21,6 +21,8 @@ export interface NodeAddress {
   readonly hostKey?: string;
   /** When the server was created (ISO 8601), so the grace period starts from it. */
   readonly created?: string;
+  /** The node's panel API password, from the stack's secret outputs (never from a file). */
+  readonly panelPassword?: string;
 }
 
 /** A node to check: what the fleet says about it, and where it is (if known). */

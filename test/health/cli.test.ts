@@ -35,7 +35,8 @@ beforeAll(async () => {
   writeFileSync(join(project.dir, "fleet.yaml"), FLEET);
   writeFileSync(join(project.dir, "targets.json"), JSON.stringify(TARGETS));
   state = mkdtempSync(join(tmpdir(), "fleet-health-cli-"));
-  ({ stop } = await startFakeNodes([{ address: "127.12.6.1", hostKey: key }, { address: "127.12.6.2", mode: "hang" }]));
+  ({ stop } = await startFakeNodes([{ address: "127.12.6.1", hostKey: key, panel: { user: "node-fleet-api", password: "from-outputs", version: "7.30.8" } },
+    { address: "127.12.6.2", mode: "hang" }]));
 });
 afterAll(async () => {
   await stop();
@@ -122,5 +123,19 @@ describe("fleet health --watch", () => {
     expect(await done).toBe(0);
     expect(err.filter((l) => l.startsWith("fleet health: this round failed"))).toHaveLength(2);
     expect(err.some((l) => /broken\.yaml:2:\d+: error:/.test(l))).toBe(true);
+  });
+});
+
+describe("fleet health with the stack outputs connected", () => {
+  it("takes addresses, pinned keys and the panel password from the address source", async () => {
+    const out: string[] = [];
+    const addresses = async () => new Map(Object.entries(TARGETS).map(([h, t]) => [h, { ...t, panelPassword: "from-outputs" }]));
+    const code = await healthCommand({ out: (l) => out.push(l), err: () => undefined }, bundledCatalog(),
+      { stack: "prd", projectDir: project.dir, stateDir: join(state, "outputs"), json: true, watch: false, intervalSeconds: 60, heal: false,
+        timeoutSeconds: 1, concurrency: 4, certDays: 14, safeguards: DEFAULT_SAFEGUARDS }, { addresses: { name: "stack outputs", addresses } }, {});
+    const node = (JSON.parse(out[0]!) as Report).nodes[0]!;
+    expect(node.checks.find((c) => c.name === "virtualmin-api")).toMatchObject({ ok: true, detail: "virtualmin 7.30.8" });
+    expect(node.checks.find((c) => c.name === "ssh")!.detail).toContain("matches the pinned key");
+    expect(code).toBe(5);
   });
 });

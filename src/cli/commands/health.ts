@@ -67,7 +67,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
       ...(connections.addresses ? { source: connections.addresses } : {}) }),
     store,
     check: { timeoutMs: opts.timeoutSeconds * 1000, certWarnDays: opts.certDays,
-      ...(password ? { panelCredentials: (t) => ({ user: env[HEALTH_ENV.panelUser] ?? t.panelUser, password }) } : {}) },
+      panelCredentials: (t) => {
+        const secret = ("address" in t.resolved ? t.resolved.panelPassword : undefined) ?? password;
+        return secret === undefined ? undefined : { user: env[HEALTH_ENV.panelUser] ?? t.panelUser, password: secret };
+      } },
     concurrency: opts.concurrency,
     safeguards: opts.safeguards,
     heal: opts.heal,
