@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +39,15 @@ export async function startFakeFleet(count: number, first: number, mode: (i: num
       } finally {
         delete process.env.FLEET_PANEL_PASSWORD;
       }
+    },
+    /** The same, through the built `bin/fleet` in a process of its own (run `npm run build` first). */
+    async checkProcess(...args: string[]): Promise<{ code: number | null; report: HealthJson; seconds: number; cpuSeconds: number }> {
+      const started = performance.now();
+      const run = spawnSync(process.execPath, ["--require", join(__dirname, "../../bench/report-cpu.cjs"), join(__dirname, "../../bin/fleet"), "health", "--stack", "prd", "--project", project.dir, "--targets", targets,
+        "--state-dir", stateDir, "--json", ...args], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, FLEET_PANEL_PASSWORD: panel.password } });
+      const cpu = /bench-cpu user_ms=(\d+) system_ms=(\d+)/.exec(run.stderr);
+      return { code: run.status, report: JSON.parse(run.stdout) as HealthJson, seconds: (performance.now() - started) / 1000,
+        cpuSeconds: cpu ? (Number(cpu[1]) + Number(cpu[2])) / 1000 : NaN };
     },
     async stop(): Promise<void> {
       await nodes.stop();
