@@ -63,7 +63,10 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
     if (incident.nextStepAt !== undefined && now < incident.nextStepAt) return r;
     const { held: _, ...unheld } = incident;
     const available = ladder(target, input.unavailable);
-    const next = available[incident.attempts.length];
+    // The next rung above the last one tried, so a step that becomes available or
+    // unavailable between runs (a token set or removed) does not shift the ladder.
+    const last = incident.attempts.at(-1)?.step;
+    const next = available.find((step) => STEPS.indexOf(step) > (last ? STEPS.indexOf(last) : -1));
     if (incident.attempts.length >= s.maxAttempts || next === undefined) {
       const tried = incident.attempts.map((a) => a.step).join(", ") || "nothing";
       const skipped = STEPS.filter((st) => !available.includes(st)).map((st) => `${st} (${skipReason(st, target, input.unavailable)})`);

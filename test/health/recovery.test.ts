@@ -173,3 +173,15 @@ describe("the share of the fleet recovery may touch", () => {
     expect(calls).toEqual([`reprovision ${hosts[0]}`]);
   });
 });
+
+describe("a ladder whose steps change between runs", () => {
+  it("goes on above the last step tried when a step becomes available later", async () => {
+    const { calls, actions } = recordingActions();
+    const sim = new Simulation([target(A, { autoRebuild: true })], { machines: actions.machines! });
+    await confirmed(sim);
+    expect(calls).toEqual([`powerCycle ${A}`]);
+    sim.actions = actions;
+    await sim.rounds(40, { [A]: DOWN }, 1);
+    expect(calls).toEqual([`powerCycle ${A}`, `snapshot ${A}`, `rebuild ${A}`]);
+  });
+});

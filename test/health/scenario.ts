@@ -48,7 +48,7 @@ export class Simulation {
   readonly events: HealthEvent[] = [];
   constructor(
     private readonly targets: HealthTarget[],
-    private readonly actions: RecoveryActions,
+    public actions: RecoveryActions,
     private readonly opts: { heal?: boolean; safeguards?: Partial<Safeguards> } = {},
   ) {}
 
