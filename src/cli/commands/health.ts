@@ -104,7 +104,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
           if (err instanceof InvalidInputError) printIssues(io, err.issues);
           io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
         }
-        await new Promise<void>((r) => { wake = r; setTimeout(r, opts.intervalSeconds * 1000).unref(); });
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, opts.intervalSeconds * 1000);
+          wake = () => { clearTimeout(timer); r(); };
+        });
       }
     } finally {
       process.off("SIGINT", stop);
