@@ -32,7 +32,13 @@ export class StateDir {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, stack: this.stack, nodes: [], notified: {} };
       throw err;
     }
-    const parsed = StateFileSchema.safeParse(JSON.parse(text));
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${this.stateFile} is not a health state file (${(err as Error).message}); move it aside to start afresh`);
+    }
+    const parsed = StateFileSchema.safeParse(data);
     if (!parsed.success) {
       throw new Error(`${this.stateFile} is not a health state file (${parsed.error.issues[0]?.message}); move it aside to start afresh`);
     }

@@ -25,6 +25,11 @@ describe("health state directory", () => {
     expect(() => new StateDir(dir, "prd").load()).toThrow(`${join(dir, "state.json")} is not a health state file`);
   });
 
+  it("refuses a state file that is not JSON", () => {
+    writeFileSync(join(dir, "state.json"), "{\"version\": 1, \"nod");
+    expect(() => new StateDir(dir, "prd").load()).toThrow(/is not a health state file \(.*JSON.*\); move it aside to start afresh/);
+  });
+
   it("appends events as JSON lines with a readable time", () => {
     const store = new StateDir(dir, "prd");
     store.append([{ type: "fleet.held", at: Date.parse("2026-11-22T06:00:00Z"), hostname: "fleet", message: "x" }]);
