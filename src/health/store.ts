@@ -36,11 +36,11 @@ export class StateDir {
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new Error(`${this.stateFile} is not a health state file (${(err as Error).message}); move it aside to start afresh`);
+      throw new StateFileError(`${this.stateFile} is not a health state file (${(err as Error).message.replace(/\s+/g, " ")}); move it aside to start afresh`);
     }
     const parsed = StateFileSchema.safeParse(data);
     if (!parsed.success) {
-      throw new Error(`${this.stateFile} is not a health state file (${parsed.error.issues[0]?.message}); move it aside to start afresh`);
+      throw new StateFileError(`${this.stateFile} is not a health state file (${parsed.error.issues[0]?.message}); move it aside to start afresh`);
     }
     return parsed.data;
   }
@@ -94,6 +94,7 @@ export class StateDir {
 }
 
 export class StateLockedError extends Error {}
+export class StateFileError extends Error {}
 
 function readHolder(file: string): { pid: number; mode: string; since: string } | undefined {
   try {

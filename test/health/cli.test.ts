@@ -139,3 +139,14 @@ describe("fleet health with the stack outputs connected", () => {
     expect(code).toBe(5);
   });
 });
+
+describe("fleet health with a damaged state file", () => {
+  it("stops with exit 1 and says how to start afresh", async () => {
+    const dir = join(state, "damaged");
+    await fleet("health", ...args(), "--state-dir", dir);
+    writeFileSync(join(dir, "prd", "state.json"), "garbage\n");
+    const run = await fleet("health", ...args(), "--state-dir", dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^fleet health: .*state\.json is not a health state file \(.*\); move it aside to start afresh$/);
+  });
+});

@@ -6,7 +6,7 @@ import { HetznerClient } from "../../health/hetzner";
 import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../health/model";
 import { runRound, type RoundReport } from "../../health/monitor";
 import type { NodeOperations } from "../../health/recovery";
-import { StateDir, StateLockedError } from "../../health/store";
+import { StateDir, StateFileError, StateLockedError } from "../../health/store";
 import { resolveTargets, type AddressSource } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
 import { InvalidInputError } from "../../source/issues";
@@ -85,7 +85,14 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
 
   try {
     if (!opts.watch) {
-      const report = await round();
+      let report: RoundReport;
+      try {
+        report = await round();
+      } catch (err) {
+        if (!(err instanceof StateFileError)) throw err;
+        io.err(`fleet health: ${err.message}`);
+        return EXIT.invalidInput;
+      }
       print(io, report, opts.json);
       return report.healthy ? EXIT.ok : EXIT.unhealthy;
     }
