@@ -22,7 +22,9 @@ export interface NodeChecks {
 
 /** Runs every check of one node concurrently: TCP 22/80/443/10000, the SSH banner
  *  and host key against the pinned one, TLS expiry on 443 and 10000, and
- *  Virtualmin's `info` when credentials are given. */
+ *  Virtualmin's `info` when credentials are given. Ports 22, 443 and 10000 are
+ *  answered by the SSH and TLS connections themselves: five connections a node,
+ *  not eight, which matters to fail2ban and to a thousand-node round. */
 export async function checkNode(target: HealthTarget, opts: CheckOptions): Promise<NodeChecks> {
   if ("problem" in target.resolved) {
     const checks = [{ name: "address", ok: false, detail: target.resolved.problem, ms: 0, fault: "unresolved" as const }];
@@ -31,8 +33,8 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
   const { address, hostKey } = target.resolved;
   const ports = NODE_PORTS;
   const t = opts.timeoutMs;
-  const tls = (port: number) => check(`tls:${port}`, async () => {
-    const cert = await readCertificate(address, port, target.fqdn, t);
+  const tls = (port: number) => withPortCheck(`tls:${port}`, port, async (onConnect) => {
+    const cert = await readCertificate(address, port, target.fqdn, t, onConnect);
     const days = daysLeft(cert.notAfter, new Date());
     const when = `${cert.notAfter.toISOString().slice(0, 10)}${cert.untrusted ? `, not trusted: ${cert.untrusted}` : ""}`;
     if (days < 0) throw new FaultError("certificate", `certificate expired ${-days} days ago (${when})`);
@@ -41,10 +43,9 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
   });
   const creds = opts.panelCredentials?.(target);
 
-  const tasks: Promise<CheckResult>[] = [
-    ...[ports.ssh, ports.http, ports.https, ports.panel].map((port) => check(`tcp:${port}`, () => tcpOpen(address, port, t))),
-    check("ssh", async () => {
-      const id = await readServerIdentity(address, ports.ssh, t);
+  const [[tcpSsh, ssh], http, [tcpHttps, tlsHttps], [tcpPanel, tlsPanel], api] = await Promise.all([
+    withPortCheck("ssh", ports.ssh, async (onConnect) => {
+      const id = await readServerIdentity(address, ports.ssh, t, onConnect);
       if (!hostKey) return `${id.banner}; host key ${id.fingerprint} (nothing pinned to compare with)`;
       if (!sameHostKey(id.hostKey, hostKey)) {
         throw new FaultError("host-key", `HOST KEY CHANGED: the server presented ${id.fingerprint}, not the pinned key; ` +
@@ -52,12 +53,25 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
       }
       return `${id.banner}; host key ${id.fingerprint} matches the pinned key`;
     }),
+    check(`tcp:${ports.http}`, () => tcpOpen(address, ports.http, t)),
     tls(ports.https),
     tls(ports.panel),
-    ...(creds ? [check("virtualmin-api", () => virtualminInfo(address, ports.panel, target.fqdn, creds, t))] : []),
-  ];
-  const checks = await Promise.all(tasks);
+    creds ? check("virtualmin-api", () => virtualminInfo(address, ports.panel, target.fqdn, creds, t)) : undefined,
+  ]);
+  const checks = [tcpSsh, http, tcpHttps, tcpPanel, ssh, tlsHttps, tlsPanel, ...(api ? [api] : [])];
   return { target, checks, healthy: checks.every((c) => c.ok) };
+}
+
+/** Runs a check over a connection and reports `tcp:<port>` from the same
+ *  connection: open once TCP is up, else failed with the check's own reason. */
+async function withPortCheck(name: string, port: number, run: (onConnect: () => void) => Promise<string>): Promise<[CheckResult, CheckResult]> {
+  const started = performance.now();
+  let connectedMs: number | undefined;
+  const result = await check(name, () => run(() => { connectedMs = Math.round(performance.now() - started); }));
+  const tcp: CheckResult = connectedMs !== undefined
+    ? { name: `tcp:${port}`, ok: true, detail: "open", ms: connectedMs }
+    : { name: `tcp:${port}`, ok: false, detail: result.detail, ms: result.ms, fault: "down" };
+  return [tcp, result];
 }
 
 /** A failure that is not the check's usual fault (a certificate near its end rather

@@ -20,7 +20,7 @@ const CLIENT_ID = "SSH-2.0-node-fleet-health";
  *  curve25519-sha256 ECDH exchange) until the server has sent its host key and
  *  signed the exchange hash with it, then hangs up. Reading a key is not enough:
  *  a man in the middle can replay a public key but cannot sign with it. */
-export function readServerIdentity(address: string, port: number, timeoutMs: number): Promise<ServerIdentity> {
+export function readServerIdentity(address: string, port: number, timeoutMs: number, onConnect?: () => void): Promise<ServerIdentity> {
   const socket = connect({ host: address, port });
   const work = new Promise<ServerIdentity>((resolve, reject) => {
     const fail = (message: string) => { socket.destroy(); reject(new Error(message)); };
@@ -67,7 +67,7 @@ export function readServerIdentity(address: string, port: number, timeoutMs: num
       fail(`unexpected SSH message ${type} during key exchange`);
     };
 
-    socket.on("connect", () => socket.write(`${CLIENT_ID}\r\n`));
+    socket.on("connect", () => { onConnect?.(); socket.write(`${CLIENT_ID}\r\n`); });
     socket.on("data", (chunk: Buffer) => {
       try {
         pending = Buffer.concat([pending, chunk]);

@@ -18,9 +18,11 @@ export interface CertificateInfo {
 }
 
 /** Completes a TLS handshake (SNI = the node's FQDN) and reads the leaf
- *  certificate. Trust is reported, not required: the checker watches expiry. */
-export function readCertificate(address: string, port: number, servername: string, timeoutMs: number): Promise<CertificateInfo> {
+ *  certificate. Trust is reported, not required: the checker watches expiry.
+ *  `onConnect` hears when TCP is up. */
+export function readCertificate(address: string, port: number, servername: string, timeoutMs: number, onConnect?: () => void): Promise<CertificateInfo> {
   const socket = connect({ host: address, port, servername, rejectUnauthorized: false, secureContext: probeContext() });
+  if (onConnect) socket.once("connect", onConnect);
   const work = new Promise<CertificateInfo>((resolve, reject) => {
     socket.once("secureConnect", () => {
       const cert = socket.getPeerCertificate();
