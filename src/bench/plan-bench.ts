@@ -10,12 +10,12 @@ const REGIONS = [["de", "fsn1", "cpx22"], ["de", "nbg1", "cx33"], ["fi", "hel1",
 const SAMPLE_MS = 50;
 
 /** A valid prd fleet of `count` nodes spread over Hetzner's regions and sizes. */
-function generatedFleet(count: number): string {
-  const lines = ["defaults: { image: ubuntu-24.04 }", "nodes:"];
+export function generatedFleet(count: number): string {
+  const lines = ["nodes:"];
   for (let i = 0; i < count; i++) {
     const [country, region, size] = REGIONS[i % REGIONS.length]!;
     const number = String(Math.floor(i / REGIONS.length) + 1).padStart(3, "0");
-    lines.push(`  prd-sha-het-${country}-${region}-${number}: { size: ${size} }`);
+    lines.push(`  prd-sha-het-${country}-${region}-${number}: { size: ${size}, image: ubuntu-24.04 }`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -33,6 +33,10 @@ export const EXIT = {
   ioError: 74,
   /** A tool the command runs (the Pulumi CLI, ansible-playbook) is not installed: the shell's "command not found". */
   toolMissing: 127,
+  /** `fleet health`: at least one node is not healthy. */
+  unhealthy: 5,
+  /** `fleet health`: another process holds the health state directory. */
+  stateLocked: 6,
   /** A Pulumi operation ran and failed (the engine reported an error). */
   operationFailed: 3,
   /** An operation was refused by a safeguard, e.g. a protected node (EX_NOPERM). */

@@ -6,6 +6,7 @@ import { loadCatalog } from "../catalog/load";
 import { NODE_DEFAULTS } from "../fleet/schema";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
+import { registerHealthCommand } from "./commands/health";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
 import { nextNameCommand } from "./commands/next-name";
 import { registerOperations } from "./commands/operations";
@@ -99,6 +100,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   registerOperations(program, {
     io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
   }, (c) => { code = c; });
+
+  registerHealthCommand(program, io, catalog, (exit) => { code = exit; });
 
   const [first, topic] = argv;
   if (first === "help" && topic !== undefined && !program.commands.some((c) => c.name() === topic)) {

@@ -37,6 +37,9 @@ export const NodeFieldsSchema = z.strictObject({
   status: z.enum(["active", "maintenance"]).optional(),
   /** Hostname of the node this one takes over from (same environment). */
   replaces: z.string().optional(),
+  /** Lets health recovery rebuild the server as its last step (after a snapshot);
+   *  never on a protected node. */
+  autoRebuild: z.boolean().optional(),
 });
 export type NodeFields = z.infer<typeof NodeFieldsSchema>;
 

@@ -1,0 +1,100 @@
+import type { MachineOperations } from "./recovery";
+
+/** The few Hetzner Cloud API calls recovery needs (docs.hetzner.cloud): find a
+ *  server by name, reset it (power-cycle), and take a snapshot, each waiting for
+ *  the returned action to finish. The token comes from the environment only. */
+export interface HetznerOptions {
+  readonly token: string;
+  /** `https://api.hetzner.cloud/v1`; a local server in tests. */
+  readonly baseUrl?: string;
+  readonly pollMs?: number;
+  /** Longest wait for an action (a snapshot of a large disk takes minutes). */
+  readonly actionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+export interface HetznerServer {
+  readonly id: number;
+  readonly name: string;
+  readonly status: string;
+  readonly created: string;
+  readonly protection: { readonly delete: boolean; readonly rebuild: boolean };
+}
+
+interface Action {
+  readonly id: number;
+  readonly status: "running" | "success" | "error";
+  readonly error?: { code: string; message: string } | null;
+}
+
+export class HetznerError extends Error {}
+
+export class HetznerClient implements MachineOperations {
+  private readonly base: string;
+  constructor(private readonly opts: HetznerOptions) {
+    this.base = (opts.baseUrl ?? "https://api.hetzner.cloud/v1").replace(/\/$/, "");
+  }
+
+  /** `GET /servers?name=` — names are unique per project. */
+  async serverByName(name: string): Promise<HetznerServer> {
+    const body = await this.call<{ servers: HetznerServer[] }>("GET", `/servers?name=${encodeURIComponent(name)}`);
+    const server = body.servers[0];
+    if (!server) throw new HetznerError(`Hetzner has no server named ${name}`);
+    return server;
+  }
+
+  async rebuildProtected(name: string): Promise<boolean> {
+    return (await this.serverByName(name)).protection.rebuild;
+  }
+
+  /** `POST /servers/{id}/actions/reset`: cuts power and starts the server again. */
+  async powerCycle(name: string): Promise<string> {
+    const server = await this.serverByName(name);
+    const { action } = await this.call<{ action: Action }>("POST", `/servers/${server.id}/actions/reset`);
+    await this.waitFor(action);
+    return `reset server ${server.id} (action ${action.id})`;
+  }
+
+  /** `POST /servers/{id}/actions/create_image` with `type: snapshot`; waits until
+   *  the snapshot is complete, because a rebuild must never start before it is. */
+  async snapshot(name: string, description: string, labels: Record<string, string>): Promise<string> {
+    const server = await this.serverByName(name);
+    const body = await this.call<{ action: Action; image: { id: number } }>("POST", `/servers/${server.id}/actions/create_image`,
+      { type: "snapshot", description, labels });
+    await this.waitFor(body.action);
+    return `snapshot image ${body.image.id} of server ${server.id}`;
+  }
+
+  private async waitFor(first: Action): Promise<void> {
+    const deadline = Date.now() + (this.opts.actionTimeoutMs ?? 30 * 60_000);
+    let action = first;
+    while (action.status === "running") {
+      if (Date.now() > deadline) throw new HetznerError(`action ${action.id} still running after ${Math.round((this.opts.actionTimeoutMs ?? 1_800_000) / 1000)} s`);
+      await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 2000));
+      action = (await this.call<{ action: Action }>("GET", `/actions/${action.id}`)).action;
+    }
+    if (action.status === "error") throw new HetznerError(`action ${action.id} failed: ${action.error?.message ?? "unknown error"}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.opts.token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      throw new HetznerError(`Hetzner API ${method} ${path.split("?")[0]}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let data: unknown;
+    try { data = JSON.parse(text); } catch { data = undefined; }
+    if (!res.ok) {
+      const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new HetznerError(`Hetzner API ${method} ${path.split("?")[0]}: HTTP ${res.status}${error ? ` ${error.code}: ${error.message}` : ""}`);
+    }
+    return data as T;
+  }
+}

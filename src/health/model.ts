@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/** Node states (seed 001 ServerStatus, in this fleet's terms):
+ *  - `pending_setup`: new or never seen healthy, inside the grace period
+ *  - `force_rebuild`: its `rebuild` counter was bumped; inside the grace period
+ *  - `ready`: every check passes
+ *  - `failing`: checks fail, not yet confirmed (fewer than N failures or M minutes)
+ *  - `error`: an incident is open and nothing is being done right now
+ *  - `provisioning`: a recovery step ran and its effect is being waited for
+ *  - `maintenance`: `status: maintenance` in fleet.yaml; checked, never acted on
+ *  - `decommissioned`: no longer in the fleet file */
+export const NODE_STATES = ["pending_setup", "force_rebuild", "ready", "failing", "error", "provisioning", "maintenance", "decommissioned"] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+/** Recovery steps, in ladder order. */
+export const STEPS = ["reprovision", "power_cycle", "rebuild"] as const;
+export type Step = (typeof STEPS)[number];
+
+/** `down`: the node (or a service on it) does not answer; recovery may act.
+ *  `host_key_changed` and `certificate` only notify: re-provisioning a host whose
+ *  key changed would hand secrets to whoever answers, and a certificate is renewed,
+ *  not healed. */
+export const INCIDENT_KINDS = ["down", "host_key_changed", "certificate"] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+const Attempt = z.object({
+  step: z.enum(STEPS),
+  at: z.number(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+export const IncidentSchema = z.object({
+  /** `<hostname>@<ISO time opened>`: readable in a runbook, unique per node. */
+  id: z.string(),
+  /** The node generation's correlation id (src/plan/correlation.ts), shared with its deployments. */
+  correlationId: z.string(),
+  kind: z.enum(INCIDENT_KINDS),
+  status: z.enum(["detected", "recovering", "resolved", "failed"]),
+  openedAt: z.number(),
+  closedAt: z.number().optional(),
+  /** The failed checks that opened it, and later what was seen. */
+  seen: z.array(z.string()),
+  attempts: z.array(Attempt),
+  /** Not before this time is the next step taken (backoff). */
+  nextStepAt: z.number().optional(),
+  /** Why recovery does not act on it, when it does not. */
+  held: z.string().optional(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+export const NodeRecordSchema = z.object({
+  hostname: z.string(),
+  state: z.enum(NODE_STATES),
+  generation: z.number(),
+  /** Failures are not counted before this time (grace after create or rebuild). */
+  graceUntil: z.number(),
+  consecutiveFailures: z.number(),
+  firstFailureAt: z.number().optional(),
+  lastSuccessAt: z.number().optional(),
+  lastCheckAt: z.number().optional(),
+  /** The open incident, if any. */
+  incident: IncidentSchema.optional(),
+  /** Closed incidents, newest last, a bounded history. */
+  history: z.array(IncidentSchema),
+});
+export type NodeRecord = z.infer<typeof NodeRecordSchema>;
+
+/** Safeguards. Defaults follow GKE node auto-repair and Cluster API's
+ *  MachineHealthCheck: a startup grace, a condition held for a while before acting,
+ *  a cap on how much of the fleet may be unhealthy for repairs to go on. */
+export interface Safeguards {
+  /** Minutes after a node is created or rebuilt during which failures are not counted. */
+  readonly graceMinutes: number;
+  /** Consecutive failed rounds before an incident is confirmed … */
+  readonly failures: number;
+  /** … spanning at least this many minutes. */
+  readonly failureMinutes: number;
+  /** Largest share of the checked fleet that may look dead for recovery to act at all. */
+  readonly maxUnhealthyShare: number;
+  /** Recovery steps per incident (the ladder has at most three). */
+  readonly maxAttempts: number;
+  /** Wait after the first step before the next; doubles after each. */
+  readonly backoffMinutes: number;
+}
+
+export const DEFAULT_SAFEGUARDS: Safeguards = {
+  graceMinutes: 40, failures: 3, failureMinutes: 5, maxUnhealthyShare: 0.25, maxAttempts: 3, backoffMinutes: 10,
+};
+
+/** Closed incidents kept per node. */
+export const HISTORY_LIMIT = 20;

@@ -1,0 +1,114 @@
+import type { Channel } from "../notify/channels";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "../notify/limiter";
+import { deliver } from "../notify/notifier";
+import { checkNode, type CheckOptions } from "./check-node";
+import type { HealthEvent } from "./events";
+import type { NodeRecord, NodeState, Safeguards, Step } from "./model";
+import { newRecord, observe, type Observation } from "./node-round";
+import { mapPool } from "./pool";
+import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
+import { planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
+import type { StateDir } from "./store";
+import type { CheckResult, HealthTarget } from "./types";
+
+/** One node in a round's report (`fleet health --json`). */
+export interface NodeReport {
+  readonly hostname: string;
+  readonly healthy: boolean;
+  readonly state: NodeState;
+  readonly checks: readonly CheckResult[];
+  readonly consecutiveFailures: number;
+  readonly lastSuccess?: string;
+  readonly incident?: { id: string; kind: string; status: string; attempts: number; held?: string };
+}
+
+export interface RoundReport {
+  readonly checkedAt: string;
+  readonly stack: string;
+  readonly healthy: boolean;
+  readonly nodes: readonly NodeReport[];
+  readonly events: readonly HealthEvent[];
+  readonly notifications: { sent: number; suppressed: number; errors: string[] };
+}
+
+export interface RoundDeps {
+  readonly targets: () => Promise<HealthTarget[]>;
+  readonly store: StateDir;
+  readonly check: CheckOptions;
+  readonly concurrency: number;
+  readonly safeguards: Safeguards;
+  readonly heal: boolean;
+  readonly actions: RecoveryActions;
+  readonly channels: readonly Channel[];
+  readonly rateLimits?: RateLimits;
+  readonly clock: () => number;
+  /** Another audit log to receive the events besides events.jsonl (the platform's). */
+  readonly audit?: (events: readonly HealthEvent[]) => void;
+}
+
+/** The decisions of one round over the checks' results: records and incidents
+ *  updated node by node, nodes gone from the fleet marked decommissioned, then the
+ *  recovery steps to run. Pure: the clock is an input. */
+export function decideRound(previous: readonly NodeRecord[], results: readonly Observation[], opts: {
+  now: number; safeguards: Safeguards; heal: boolean; unavailable: Partial<Record<Step, string>>;
+}): { records: NodeRecord[]; steps: PlannedStep[]; events: HealthEvent[] } {
+  const { now, safeguards } = opts;
+  const events: HealthEvent[] = [];
+  const byHost = new Map(previous.map((r) => [r.hostname, r]));
+  const records = results.map(({ target, checks }) => {
+    const { record, events: seen } = observe(byHost.get(target.hostname) ?? newRecord(target, now, safeguards), { target, checks }, now, safeguards);
+    events.push(...seen);
+    return record;
+  });
+  const checked = new Set(results.map((o) => o.target.hostname));
+  const gone = previous.filter((r) => !checked.has(r.hostname)).map((r): NodeRecord => ({ ...r, state: "decommissioned" }));
+  const plan = planRecovery({ records, targets: new Map(results.map((o) => [o.target.hostname, o.target])), now, safeguards,
+    heal: opts.heal, unavailable: opts.unavailable });
+  return { records: [...plan.records, ...gone], steps: plan.steps, events: [...events, ...plan.events] };
+}
+
+/** Records what the executed steps did on their nodes' incidents. */
+export function applyOutcomes(records: readonly NodeRecord[], outcomes: readonly StepOutcome[], now: number, s: Safeguards): NodeRecord[] {
+  const byHost = new Map(outcomes.map((o) => [o.hostname, o]));
+  return records.map((r) => {
+    const o = byHost.get(r.hostname);
+    return o ? recordOutcome(r, o.step, o.ok, o.detail, now, s) : r;
+  });
+}
+
+/** One round: check every node (bounded pool), update records and incidents,
+ *  decide and run recovery, notify, and save the state and the audit trail. */
+export async function runRound(deps: RoundDeps): Promise<RoundReport> {
+  const state = deps.store.load();
+  const targets = await deps.targets();
+  const results = await mapPool(targets, deps.concurrency, (t) => checkNode(t, deps.check));
+  const now = deps.clock();
+  const decided = decideRound(state.nodes, results, { now, safeguards: deps.safeguards, heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
+  // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
+  if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
+  const run = await executeSteps(decided.steps, deps.actions, deps.clock);
+  const events = [...decided.events, ...run.events];
+  const records = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
+  const byHost = new Map(records.map((r) => [r.hostname, r]));
+
+  const delivery = await deliver(events, deps.channels, state.notified, now, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
+  deps.store.append(events);
+  deps.audit?.(events);
+  deps.store.save({ ...state, nodes: records, notified: delivery.memory });
+
+  const nodes = results.map(({ target, checks, healthy }): NodeReport => {
+    const r = byHost.get(target.hostname)!;
+    return {
+      hostname: target.hostname, healthy, state: r.state, checks, consecutiveFailures: r.consecutiveFailures,
+      ...(r.lastSuccessAt !== undefined ? { lastSuccess: new Date(r.lastSuccessAt).toISOString() } : {}),
+      ...(r.incident ? { incident: { id: r.incident.id, kind: r.incident.kind, status: r.incident.status, attempts: r.incident.attempts.length,
+        ...(r.incident.held ? { held: r.incident.held } : {}) } } : {}),
+    };
+  });
+  return {
+    checkedAt: new Date(now).toISOString(), stack: deps.store.stack,
+    healthy: nodes.every((n) => n.healthy || n.state === "maintenance"),
+    nodes, events,
+    notifications: { sent: delivery.sent, suppressed: delivery.suppressed, errors: delivery.errors },
+  };
+}

@@ -1,0 +1,92 @@
+import type { HealthEvent } from "./events";
+import type { Step } from "./model";
+import type { PlannedStep } from "./recovery-plan";
+
+/** Which incident a step belongs to, handed to every operation so its own audit
+ *  records carry the same ids. */
+export interface StepContext {
+  readonly incidentId: string;
+  readonly correlationId: string;
+}
+
+/** What the Automation API library (src/automation) provides to recovery: an
+ *  idempotent re-run of a node's provisioning step, and a rebuild of its server
+ *  (as bumping its `rebuild` generation and deploying would). Each resolves to a
+ *  one-line description of what it did, or rejects with why it failed. */
+export interface NodeOperations {
+  reprovision(hostname: string, ctx: StepContext): Promise<string>;
+  rebuild(hostname: string, ctx: StepContext): Promise<string>;
+}
+
+/** Provider operations (src/health/hetzner.ts). */
+export interface MachineOperations {
+  powerCycle(hostname: string): Promise<string>;
+  snapshot(hostname: string, description: string, labels: Record<string, string>): Promise<string>;
+  /** Whether the provider itself has rebuild protection on for the server. */
+  rebuildProtected(hostname: string): Promise<boolean>;
+}
+
+/** What recovery can do here; a missing part takes its steps off the ladder. */
+export interface RecoveryActions {
+  readonly nodes?: NodeOperations;
+  readonly machines?: MachineOperations;
+}
+
+/** Steps that cannot run with these actions, and why. */
+export function unavailableSteps(actions: RecoveryActions): Partial<Record<Step, string>> {
+  const noNodes = "not connected: needs the Automation API library (src/automation)";
+  const noMachines = "no Hetzner API token (set HCLOUD_TOKEN)";
+  return {
+    ...(actions.nodes ? {} : { reprovision: noNodes }),
+    ...(actions.machines ? {} : { power_cycle: noMachines }),
+    ...(!actions.nodes ? { rebuild: noNodes } : !actions.machines ? { rebuild: `${noMachines}, needed for the snapshot before a rebuild` } : {}),
+  };
+}
+
+/** A step's result. */
+export interface StepOutcome extends PlannedStep {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** Runs the planned steps (already capped by the plan) at once, and records every
+ *  action as an event with the incident's ids. A rebuild runs only after its
+ *  snapshot has completed and the provider confirms rebuild protection is off. */
+export async function executeSteps(steps: readonly PlannedStep[], actions: RecoveryActions, clock: () => number): Promise<{ outcomes: StepOutcome[]; events: HealthEvent[] }> {
+  const events: HealthEvent[] = [];
+  const record = (s: PlannedStep, step: Step, ok: boolean, message: string) =>
+    events.push({ type: "recovery.step", at: clock(), hostname: s.hostname, message, incidentId: s.incidentId, correlationId: s.correlationId, step, ok, kind: "down" });
+  const outcomes = await Promise.all(steps.map(async (s): Promise<StepOutcome> => {
+    const ctx = { incidentId: s.incidentId, correlationId: s.correlationId };
+    try {
+      const detail = await runStep(s, ctx, actions, (message) => record(s, s.step, true, message));
+      record(s, s.step, true, detail);
+      return { ...s, ok: true, detail };
+    } catch (err) {
+      const detail = (err as Error).message;
+      record(s, s.step, false, detail);
+      return { ...s, ok: false, detail };
+    }
+  }));
+  return { outcomes, events };
+}
+
+async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryActions, progress: (message: string) => void): Promise<string> {
+  const { nodes, machines } = actions;
+  if (s.step === "reprovision") {
+    if (!nodes) throw new Error(unavailableSteps(actions).reprovision);
+    return nodes.reprovision(s.hostname, ctx);
+  }
+  if (!machines) throw new Error(unavailableSteps(actions).power_cycle);
+  if (s.step === "power_cycle") return machines.powerCycle(s.hostname);
+  if (!nodes) throw new Error(unavailableSteps(actions).rebuild);
+  if (await machines.rebuildProtected(s.hostname)) throw new Error("not rebuilt: the server has rebuild protection on at the provider");
+  let snapshot: string;
+  try {
+    snapshot = await machines.snapshot(s.hostname, `node-fleet recovery ${s.incidentId}`, { "managed-by": "node-fleet", "node-fleet-correlation": s.correlationId });
+  } catch (err) {
+    throw new Error(`not rebuilt: the snapshot before the rebuild failed: ${(err as Error).message}`);
+  }
+  progress(`before rebuild: ${snapshot}`);
+  return `${await nodes.rebuild(s.hostname, ctx)} (after ${snapshot})`;
+}

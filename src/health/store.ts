@@ -1,0 +1,115 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { HealthEvent } from "./events";
+import { NodeRecordSchema, type NodeRecord } from "./model";
+
+const StateFileSchema = z.object({
+  version: z.literal(1),
+  stack: z.string(),
+  nodes: z.array(NodeRecordSchema),
+  /** Notification limiter memory (see src/notify/limiter.ts). */
+  notified: z.record(z.string(), z.array(z.number())).default({}),
+});
+export type HealthState = z.infer<typeof StateFileSchema>;
+
+/** Where one stack's health state lives: `state.json` (records and incidents),
+ *  `events.jsonl` (the audit trail, appended) and `lock` (who is checking). */
+export class StateDir {
+  constructor(readonly dir: string, readonly stack: string) {}
+
+  get stateFile(): string { return join(this.dir, "state.json"); }
+  get eventsFile(): string { return join(this.dir, "events.jsonl"); }
+  get lockFile(): string { return join(this.dir, "lock"); }
+
+  /** The saved state, or an empty one on the first run. A damaged file stops the
+   *  run rather than silently forgetting open incidents. */
+  load(): HealthState {
+    let text: string;
+    try {
+      text = readFileSync(this.stateFile, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, stack: this.stack, nodes: [], notified: {} };
+      throw err;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new StateFileError(`${this.stateFile} is not a health state file (${(err as Error).message.replace(/\s+/g, " ")}); move it aside to start afresh`);
+    }
+    const parsed = StateFileSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new StateFileError(`${this.stateFile} is not a health state file (${parsed.error.issues[0]?.message}); move it aside to start afresh`);
+    }
+    return parsed.data;
+  }
+
+  /** Writes the whole state to a temporary file, flushes it, then renames it over
+   *  the old one: a crash leaves either the old or the new state, never half. */
+  save(state: HealthState): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeFileSync(fd, `${JSON.stringify(state, null, 1)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.stateFile);
+    const dirFd = openSync(this.dir, "r");
+    try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
+  }
+
+  /** Appends events to the audit trail, one JSON object a line. */
+  append(events: readonly HealthEvent[]): void {
+    if (events.length === 0) return;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    appendFileSync(this.eventsFile, events.map((e) => `${JSON.stringify({ ...e, time: new Date(e.at).toISOString() })}\n`).join(""), { mode: 0o600 });
+  }
+
+  /** Takes the directory for this process. A lock left by a process that is gone
+   *  is taken over; one held by a live process is refused with who holds it. */
+  lock(mode: "watch" | "once"): () => void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        const fd = openSync(this.lockFile, "wx", 0o600);
+        writeFileSync(fd, JSON.stringify({ pid: process.pid, mode, since: new Date().toISOString() }));
+        closeSync(fd);
+        return () => rmSync(this.lockFile, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const holder = readHolder(this.lockFile);
+        if (holder && alive(holder.pid)) {
+          throw new StateLockedError(`another \`fleet health${holder.mode === "watch" ? " --watch" : ""}\` (pid ${holder.pid}, since ${holder.since}) ` +
+            `is checking stack ${this.stack} with state directory ${this.dir}; stop it first, or give this run another --state-dir`);
+        }
+        rmSync(this.lockFile, { force: true });
+      }
+    }
+    throw new StateLockedError(`cannot take the lock ${this.lockFile}`);
+  }
+}
+
+export class StateLockedError extends Error {}
+export class StateFileError extends Error {}
+
+function readHolder(file: string): { pid: number; mode: string; since: string } | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as { pid?: unknown; mode?: unknown; since?: unknown };
+    return typeof data.pid === "number" ? { pid: data.pid, mode: String(data.mode), since: String(data.since) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,74 @@
+import type { HealthEvent } from "../health/events";
+
+/** A place messages go. `describe` never contains a secret. */
+export interface Channel {
+  readonly describe: string;
+  send(event: HealthEvent, text: string): Promise<void>;
+}
+
+const TIMEOUT_MS = 10_000;
+
+/** Secrets come from the environment only (never the fleet file or a flag, which
+ *  end up in shell history and process lists). */
+export const NOTIFY_ENV = {
+  webhookUrl: "FLEET_NOTIFY_WEBHOOK_URL",
+  slackWebhookUrl: "FLEET_NOTIFY_SLACK_WEBHOOK_URL",
+  telegramToken: "FLEET_NOTIFY_TELEGRAM_TOKEN",
+  telegramChatId: "FLEET_NOTIFY_TELEGRAM_CHAT_ID",
+  /** Bot API base, `https://api.telegram.org` unless set (tests, proxies). */
+  telegramApi: "FLEET_NOTIFY_TELEGRAM_API",
+} as const;
+
+/** The channels the environment configures. */
+export function channelsFromEnv(env: NodeJS.ProcessEnv): Channel[] {
+  const channels: Channel[] = [];
+  const webhook = env[NOTIFY_ENV.webhookUrl];
+  const slack = env[NOTIFY_ENV.slackWebhookUrl];
+  const token = env[NOTIFY_ENV.telegramToken];
+  const chat = env[NOTIFY_ENV.telegramChatId];
+  if (webhook) channels.push(jsonWebhook(webhook));
+  if (slack) channels.push(slackWebhook(slack));
+  if (token && chat) channels.push(telegram(env[NOTIFY_ENV.telegramApi] ?? "https://api.telegram.org", token, chat));
+  return channels;
+}
+
+/** Generic webhook: the event as JSON, with the rendered text. */
+export function jsonWebhook(url: string): Channel {
+  return { describe: `webhook ${origin(url)}`, send: async (event, text) => { await post(url, { ...event, time: new Date(event.at).toISOString(), text }, origin(url)); } };
+}
+
+/** Slack incoming webhook: `{text}` (api.slack.com/messaging/webhooks). */
+export function slackWebhook(url: string): Channel {
+  return { describe: `slack ${origin(url)}`, send: async (_event, text) => { await post(url, { text }, origin(url)); } };
+}
+
+/** Telegram Bot API `sendMessage` (core.telegram.org/bots/api#sendmessage); the
+ *  answer is `{ok: true, result}` or `{ok: false, description}`. */
+export function telegram(api: string, token: string, chatId: string): Channel {
+  const url = `${api.replace(/\/$/, "")}/bot${token}/sendMessage`;
+  return {
+    describe: `telegram chat ${chatId}`,
+    send: async (_event, text) => {
+      const answer = await post(url, { chat_id: chatId, text, disable_web_page_preview: true }, "telegram");
+      const parsed = JSON.parse(answer || "{}") as { ok?: boolean; description?: string };
+      if (parsed.ok !== true) throw new Error(`telegram refused the message: ${parsed.description ?? "no reason given"}`);
+    },
+  };
+}
+
+async function post(url: string, body: unknown, shown: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new Error(`${shown}: ${(err as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (err as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${shown}: HTTP ${res.status}`);
+  return text;
+}
+
+/** Only scheme, host and port: webhook paths are secrets. */
+function origin(url: string): string {
+  try { return new URL(url).origin; } catch { return "(unparsable URL)"; }
+}

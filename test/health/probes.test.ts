@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readServerIdentity, sameHostKey } from "../../src/health/probes/ssh-host-key";
+import { daysLeft, readCertificate } from "../../src/health/probes/tls";
+import { tcpOpen } from "../../src/health/probes/tcp";
+import { virtualminInfo } from "../../src/health/probes/virtualmin";
+import { certificate, hostKey, startBlackhole, startFakeNodes } from "./fake-nodes";
+
+// Every listener of this file is on 127.12.1.0/24 (others use other /24s).
+const good = hostKey();
+const impostor = hostKey();
+const panel = { user: "fleet-api", password: "s3cret-panel", version: "7.30.8" };
+let stop: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const nodes = await startFakeNodes([
+    { address: "127.12.1.1", hostKey: good, panel, cert: certificate(3, "soon.test") },
+    { address: "127.12.1.2", hostKey: good, signWith: impostor },
+    { address: "127.12.1.3", mode: "hang" },
+    { address: "127.12.1.4", mode: "not-ssh" },
+  ]);
+  const blackhole = await startBlackhole("127.12.1.5", [22]);
+  stop = [nodes.stop, blackhole.stop];
+});
+afterAll(async () => { await Promise.all(stop.map((s) => s())); });
+
+describe("SSH host key", () => {
+  it("reads the banner and the host key the server signed the exchange with", async () => {
+    const id = await readServerIdentity("127.12.1.1", 22, 2000);
+    expect(id.banner).toBe("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+    expect(sameHostKey(id.hostKey, good.line)).toBe(true);
+    expect(id.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
+  it("rejects a server that presents a key it cannot sign with", async () => {
+    await expect(readServerIdentity("127.12.1.2", 22, 2000)).rejects.toThrow("signature does not verify");
+  });
+
+  it("rejects a port that does not speak SSH", async () => {
+    await expect(readServerIdentity("127.12.1.4", 22, 2000)).rejects.toThrow(/closed the connection before identifying itself|not an SSH/);
+  });
+
+  it("gives up on a server that never identifies itself after the timeout", async () => {
+    const started = Date.now();
+    await expect(readServerIdentity("127.12.1.3", 22, 500)).rejects.toThrow("no answer within 500 ms");
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("reports a refused port at once", async () => {
+    await expect(readServerIdentity("127.12.1.9", 22, 2000)).rejects.toThrow("refused");
+  });
+
+  it("compares keys by type and blob, ignoring comments", () => {
+    expect(sameHostKey(`${good.line} root@node`, good.line)).toBe(true);
+    expect(sameHostKey(good.line, impostor.line)).toBe(false);
+  });
+});
+
+describe("TCP", () => {
+  it("opens a listening port", async () => {
+    await expect(tcpOpen("127.12.1.1", 80, 1000)).resolves.toBe("open");
+  });
+
+  it("times out on a host that drops connection attempts", async () => {
+    const started = Date.now();
+    await expect(tcpOpen("127.12.1.5", 22, 400)).rejects.toThrow("no answer within 400 ms");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+});
+
+describe("TLS", () => {
+  it("reads the expiry of a certificate close to its end, and that it is self-signed", async () => {
+    const cert = await readCertificate("127.12.1.1", 443, "soon.test", 2000);
+    expect(daysLeft(cert.notAfter, new Date())).toBe(2);
+    expect(cert.subject).toBe("soon.test");
+    expect(cert.untrusted).toMatch(/SELF_SIGNED|self.signed/i);
+  });
+
+  it("counts whole days and goes negative once expired", () => {
+    const end = new Date("2026-01-10T00:00:00Z");
+    expect(daysLeft(end, new Date("2026-01-08T12:00:00Z"))).toBe(1);
+    expect(daysLeft(end, new Date("2026-01-11T00:00:00Z"))).toBe(-1);
+  });
+});
+
+describe("Virtualmin remote API", () => {
+  it("reads the version from `info` with the panel credentials", async () => {
+    await expect(virtualminInfo("127.12.1.1", 10000, "soon.test", panel, 2000)).resolves.toBe("virtualmin 7.30.8");
+  });
+
+  it("says the credentials were rejected on HTTP 401", async () => {
+    await expect(virtualminInfo("127.12.1.1", 10000, "soon.test", { ...panel, password: "wrong" }, 2000))
+      .rejects.toThrow("credentials of fleet-api rejected (HTTP 401)");
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StateDir, StateLockedError } from "../../src/health/store";
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "fleet-health-store-")); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const record = { hostname: "prd-sha-het-de-fsn1-001", state: "ready" as const, generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [] };
+
+describe("health state directory", () => {
+  it("starts empty and reads back what it saved, leaving no temporary file", () => {
+    const store = new StateDir(dir, "prd");
+    expect(store.load()).toEqual({ version: 1, stack: "prd", nodes: [], notified: {} });
+    store.save({ version: 1, stack: "prd", nodes: [record], notified: { "*": [1] } });
+    expect(new StateDir(dir, "prd").load().nodes).toEqual([record]);
+    expect(readdirSync(dir)).toEqual(["state.json"]);
+  });
+
+  it("refuses a damaged state file instead of forgetting open incidents", () => {
+    writeFileSync(join(dir, "state.json"), JSON.stringify({ version: 1, stack: "prd", nodes: [{ hostname: 3 }] }));
+    expect(() => new StateDir(dir, "prd").load()).toThrow(`${join(dir, "state.json")} is not a health state file`);
+  });
+
+  it("refuses a state file that is not JSON", () => {
+    writeFileSync(join(dir, "state.json"), "{\"version\": 1, \"nod");
+    expect(() => new StateDir(dir, "prd").load()).toThrow(/is not a health state file \(.*JSON.*\); move it aside to start afresh/);
+  });
+
+  it("appends events as JSON lines with a readable time", () => {
+    const store = new StateDir(dir, "prd");
+    store.append([{ type: "fleet.held", at: Date.parse("2026-11-22T06:00:00Z"), hostname: "fleet", message: "x" }]);
+    store.append([{ type: "fleet.held", at: Date.parse("2026-11-22T06:01:00Z"), hostname: "fleet", message: "y" }]);
+    const lines = readFileSync(join(dir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { message: string; time: string });
+    expect(lines.map((l) => [l.message, l.time])).toEqual([["x", "2026-11-22T06:00:00.000Z"], ["y", "2026-11-22T06:01:00.000Z"]]);
+  });
+
+  it("refuses a second holder while the first is alive, naming it", () => {
+    const store = new StateDir(dir, "prd");
+    const release = store.lock("watch");
+    expect(() => store.lock("watch")).toThrow(StateLockedError);
+    expect(() => store.lock("once")).toThrow(new RegExp(`another \`fleet health --watch\` \\(pid ${process.pid}, since .*\\) is checking stack prd with state directory ${dir}; stop it first`));
+    release();
+    expect(() => store.lock("once")()).not.toThrow();
+  });
+
+  it("takes over a lock left by a process that is gone", async () => {
+    const child = spawn("true");
+    const pid = child.pid!;
+    await new Promise((r) => child.once("exit", r));
+    writeFileSync(join(dir, "lock"), JSON.stringify({ pid, mode: "watch", since: "2026-11-22T05:00:00Z" }));
+    const release = new StateDir(dir, "prd").lock("watch");
+    expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8"))).toMatchObject({ pid: process.pid, mode: "watch" });
+    release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const UNIT = join(__dirname, "../../deploy/fleet-health.service");
+
+describe("the systemd unit", () => {
+  it("passes systemd-analyze verify", () => {
+    const run = spawnSync("systemd-analyze", ["verify", UNIT], { encoding: "utf8" });
+    expect(run.stderr.trim()).toBe("");
+    expect(run.status).toBe(0);
+  });
+
+  it("runs the watcher with its state in the unit's state directory, stopped by SIGTERM", () => {
+    const text = readFileSync(UNIT, "utf8");
+    expect(text).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/node-fleet\/bin\/fleet health --watch \$FLEET_HEALTH_ARGS$/m);
+    expect(text).toMatch(/^StateDirectory=node-fleet-health$/m);
+    expect(text).toMatch(/^KillSignal=SIGTERM$/m);
+    expect(text).toMatch(/^EnvironmentFile=\/etc\/node-fleet\/health\.env$/m);
+  });
+});
