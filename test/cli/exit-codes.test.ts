@@ -38,7 +38,7 @@ describe("exit codes of the command line", () => {
 
   it("exits 2 for help on a command that does not exist", async () => {
     expect(await fleet("help", "bogus")).toEqual({ code: EXIT.usage, stdout: "",
-      stderr: "fleet help: unknown command 'bogus'; commands: validate, next-name, add, catalog, plan" });
+      stderr: "fleet help: unknown command 'bogus'; commands: validate, next-name, add, catalog, plan, preview, up, refresh, destroy, drift, rebuild, outputs, history, health" });
   });
 
   it("exits 0 for help on a command that exists, and for --help", async () => {
@@ -91,7 +91,7 @@ describe("interrupting a plan", () => {
     const project = mkdtempSync(join(tmpdir(), "interrupt-project-"));
     cpSync(join(ROOT, "Pulumi.prd.yaml"), join(project, "Pulumi.prd.yaml"));
     writeFileSync(join(project, "fleet.yaml"), `nodes:\n${Array.from({ length: 400 }, (_, i) =>
-      `  prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}: { size: cpx22 }`).join("\n")}\n`);
+      `  prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}: { size: cpx22, image: debian-12 }`).join("\n")}\n`);
     const child = spawn(FLEET_BIN, ["plan", "--project", project, "--json"], { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
     while (readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
@@ -135,7 +135,7 @@ describe("next-name", () => {
   it("exits 1 when the region is full (the fleet is the cause), 2 for a region that does not exist", async () => {
     const dir = mkdtempSync(join(tmpdir(), "full-"));
     cpSync(join(ROOT, "Pulumi.dev.yaml"), join(dir, "Pulumi.dev.yaml"));
-    writeFileSync(join(dir, "fleet.yaml"), "nodes:\n  dev-sha-het-de-fsn1-999: { size: cpx22 }\n");
+    writeFileSync(join(dir, "fleet.yaml"), "nodes:\n  dev-sha-het-de-fsn1-999: { size: cpx22, image: debian-12 }\n");
     const full = await fleet("next-name", "--env", "dev", "--region", "fsn1", "--fleet", join(dir, "fleet.yaml"));
     expect([full.code, full.stderr]).toEqual([EXIT.invalidInput, expect.stringContaining("no number left for dev-sha-het-de-fsn1")]);
     expect((await fleet("next-name", "--env", "dev", "--region", "xyz9", "--fleet", join(dir, "fleet.yaml"))).code).toBe(EXIT.usage);

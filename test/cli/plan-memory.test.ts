@@ -13,7 +13,7 @@ it(`plans ${NODES} nodes in worker processes of bounded size: none above 350 MB`
   const dir = mkdtempSync(join(tmpdir(), "memory-"));
   cpSync(join(ROOT, "Pulumi.prd.yaml"), join(dir, "Pulumi.prd.yaml"));
   writeFileSync(join(dir, "fleet.yaml"), `nodes:\n${Array.from({ length: NODES }, (_, i) =>
-    `  prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}: { size: cpx22 }`).join("\n")}\n`);
+    `  prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}: { size: cpx22, image: debian-12 }`).join("\n")}\n`);
   const child = spawn(join(ROOT, "bin/fleet"), ["plan", "--project", dir, "--json"], { stdio: ["ignore", "pipe", "ignore"] });
   let largestKb = 0;
   const sampler = setInterval(() => { largestKb = Math.max(largestKb, treeRssKb(child.pid!).largest); }, 50);

@@ -90,7 +90,7 @@ describe("fleet plan", () => {
   });
 
   it("warns in the plan that dev opens SSH and Webmin to the world", () => {
-    const run = plan(["--stack", "dev"], "nodes:\n  dev-sha-het-de-fsn1-001: { size: cpx22 }\n");
+    const run = plan(["--stack", "dev"], "nodes:\n  dev-sha-het-de-fsn1-001: { size: cpx22, image: debian-12 }\n");
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/Pulumi\.dev\.yaml:13:38: warning: SSH \(22\) and Webmin \(10000\) of every dev node are open to the world/);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp 80/tcp 443/tcp");
@@ -98,7 +98,7 @@ describe("fleet plan", () => {
 
   it("resolves --fleet against the working directory, not --project", () => {
     const here = mkdtempSync(join(tmpdir(), "cwd-"));
-    writeFileSync(join(here, "mine.yaml"), "nodes:\n  stg-sha-het-fi-hel1-002: { size: cx23 }\n");
+    writeFileSync(join(here, "mine.yaml"), "nodes:\n  stg-sha-het-fi-hel1-002: { size: cx23, image: debian-12 }\n");
     const run = plan(["--stack", "stg", "--fleet", "mine.yaml"], undefined, { cwd: here });
     expect([run.code, run.stdout]).toEqual([0, expect.stringContaining("stg-sha-het-fi-hel1-002")]);
   });

@@ -16,7 +16,7 @@ function onTerminal(args: string[]): string {
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), "progress-"));
   cpSync(join(ROOT, "Pulumi.stg.yaml"), join(dir, "Pulumi.stg.yaml"));
-  writeFileSync(join(dir, "fleet.yaml"), "nodes:\n  stg-sha-het-de-nbg1-001: { size: cx33 }\n");
+  writeFileSync(join(dir, "fleet.yaml"), "nodes:\n  stg-sha-het-de-nbg1-001: { size: cx33, image: debian-12 }\n");
   return dir;
 }
 

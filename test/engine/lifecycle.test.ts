@@ -10,8 +10,8 @@ import { deploy, stepOf, type Deployment, type EngineResource } from "./model";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 const fleet = (body: string) => `nodes:\n  ${NODE}: { size: cpx22, image: ubuntu-24.04${body ? `, ${body}` : ""} }\n`;
-const MASTER_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMasterKeyA ops@example.com";
-const MASTER_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMasterKeyB ops@example.com";
+const MASTER_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKLM3T2dD5+HZy4J0eJcpA/0gEYVRmHaj+4zHAVhVIqP ops@example.com";
+const MASTER_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINFPSydFNFqIqUVb0QRqA5tsHlpjZWLFXgy2/+LVsKm4 ops@example.com";
 
 /** One `pulumi up -s prd --skip-preview` of the fleet text over a state. */
 async function up(state: readonly EngineResource[], fleetText: string, overrides: Partial<StackSettings> = {}): Promise<Deployment> {

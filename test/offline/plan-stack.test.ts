@@ -12,8 +12,8 @@ const name = (n: number) => `prd-sha-het-de-fsn1-${String(n).padStart(3, "0")}`;
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), "batches-"));
   cpSync(join(ROOT, "Pulumi.prd.yaml"), join(dir, "Pulumi.prd.yaml"));
-  const nodes = Array.from({ length: COUNT }, (_, i) => `  ${name(i + 1)}: { size: cpx22${i + 1 === COUNT ? `, replaces: ${name(2)}` : ""} }`);
-  writeFileSync(join(dir, "fleet.yaml"), `nodes:\n${nodes.join("\n")}\n  stg-sha-het-de-fsn1-001: { size: cpx22 }\n`);
+  const nodes = Array.from({ length: COUNT }, (_, i) => `  ${name(i + 1)}: { size: cpx22, image: debian-12${i + 1 === COUNT ? `, replaces: ${name(2)}` : ""} }`);
+  writeFileSync(join(dir, "fleet.yaml"), `nodes:\n${nodes.join("\n")}\n  stg-sha-het-de-fsn1-001: { size: cpx22, image: debian-12 }\n`);
   return dir;
 }
 
@@ -47,7 +47,7 @@ describe("planStack in worker batches", () => {
   });
 
   it("counts the resources of every node and reports progress per batch", () => {
-    expect(summary.resourceCount).toBe(12 * COUNT);
+    expect(summary.resourceCount).toBe(14 * COUNT);
     expect(progress).toEqual([BATCH_NODES, 2 * BATCH_NODES, COUNT]);
   });
 });

@@ -39,7 +39,7 @@ describe("the registrationUrl stack setting", () => {
       const text = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")
         .replace(/^ {2}node-fleet:registrationUrl: .*$/m, `  node-fleet:registrationUrl: ${url}`);
       writeFileSync(join(dir, "Pulumi.dev.yaml"), text);
-      return readStackFile(dir, "dev").issues;
+      return readStackFile(dir, "dev").issues.filter((i) => i.severity === "error");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -47,7 +47,7 @@ describe("the registrationUrl stack setting", () => {
 
   it("uses the same validator as the register command", () => {
     expect(issuesFor("http://platform.example.com/api/nodes")).toEqual([expect.objectContaining({
-      message: 'node-fleet:registrationUrl: must use https:// (plain http:// only for loopback addresses, not "platform.example.com")',
+      message: expect.stringContaining('node-fleet:registrationUrl: must use https:// (plain http:// only for loopback addresses, not "platform.example.com")'),
     })]);
     expect(issuesFor("https://ops:pw@platform.example.com/api/nodes")).toEqual([expect.objectContaining({
       message: expect.stringContaining("node-fleet:registrationUrl: must not contain credentials"),

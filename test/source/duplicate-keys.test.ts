@@ -51,11 +51,11 @@ describe("duplicate keys in every file we read", () => {
     const dir = scratch();
     const text = readFileSync(join(ROOT, "Pulumi.prd.yaml"), "utf8");
     writeFileSync(join(dir, "Pulumi.prd.yaml"), `${text}  node-fleet:sshSourceCidrs: ["0.0.0.0/0"]\n`);
-    const first = text.split("\n").findIndex((l) => l.includes("node-fleet:sshSourceCidrs")) + 1;
+    const first = text.split("\n").findIndex((l) => l.startsWith("  node-fleet:sshSourceCidrs:")) + 1;
     const second = text.split("\n").length;
     const { stack, issues } = readStackFile(dir, "prd");
     expect(stack).toBeUndefined();
-    expect(issues).toEqual([expect.objectContaining({ line: second,
+    expect(issues.filter((i) => i.severity === "error")).toEqual([expect.objectContaining({ line: second,
       message: `duplicate key "node-fleet:sshSourceCidrs" in config on lines ${first} and ${second}; YAML would silently keep only the last one` })]);
   });
 });
