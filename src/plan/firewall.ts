@@ -14,6 +14,8 @@ export interface FirewallRule {
 export interface FirewallSources {
   readonly sshSourceCidrs: readonly string[];
   readonly panelSourceCidrs: readonly string[];
+  /** The platform's addresses: it calls the panel's remote API on 10000. */
+  readonly platformSourceCidrs: readonly string[];
   readonly httpFromCloudflareOnly: boolean;
 }
 
@@ -28,7 +30,8 @@ export const CLOUDFLARE_RANGES = [
 ] as const;
 
 /** The rules of seed 000 for a shared-hosting node. SSH (22) and Webmin (10000) accept
- *  only the stack's admin sources: both are login surfaces. Mail, FTP and DNS stay open
+ *  only the stack's admin sources: both are login surfaces. 10000 also accepts the
+ *  platform's sources, the only addresses its API user may log in from (roles/virtualmin). Mail, FTP and DNS stay open
  *  because customers reach them directly; HTTP/HTTPS too, unless the stack serves them
  *  through Cloudflare only. Outbound traffic is not filtered (Hetzner allows all
  *  outbound when a firewall has no outbound rule): nodes send mail and fetch updates. */
@@ -38,7 +41,7 @@ export function firewallRules(sources: FirewallSources): FirewallRule[] {
     ({ direction: "in", protocol: "tcp", port, sourceIps, description });
   return [
     tcp("22", sources.sshSourceCidrs, "SSH"),
-    tcp("10000", sources.panelSourceCidrs, "Webmin/Virtualmin"),
+    tcp("10000", [...new Set([...sources.panelSourceCidrs, ...sources.platformSourceCidrs])], "Webmin/Virtualmin"),
     tcp("80", web, "HTTP"),
     tcp("443", web, "HTTPS"),
     tcp("25", ANYWHERE, "SMTP"),

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CLOUDFLARE_RANGES, firewallRules } from "../../src/plan/firewall";
 
 const ADMIN = ["203.0.113.10/32"];
-const rules = (httpFromCloudflareOnly = false) => firewallRules({ sshSourceCidrs: ADMIN, panelSourceCidrs: ["198.51.100.0/24"], httpFromCloudflareOnly });
+const rules = (httpFromCloudflareOnly = false, platformSourceCidrs: string[] = []) =>
+  firewallRules({ sshSourceCidrs: ADMIN, panelSourceCidrs: ["198.51.100.0/24"], platformSourceCidrs, httpFromCloudflareOnly });
 const find = (protocol: string, port?: string) => rules().find((r) => r.protocol === protocol && r.port === port);
 
 describe("firewallRules", () => {
@@ -17,6 +18,12 @@ describe("firewallRules", () => {
   it("limits SSH to the admin sources and Webmin to the panel sources", () => {
     expect(find("tcp", "22")?.sourceIps).toEqual(ADMIN);
     expect(find("tcp", "10000")?.sourceIps).toEqual(["198.51.100.0/24"]);
+  });
+
+  it("also lets the platform reach Webmin, whose API user logs in only from there, without repeating a source", () => {
+    const webmin = rules(false, ["192.0.2.8/29", "198.51.100.0/24"]).find((r) => r.port === "10000");
+    expect(webmin?.sourceIps).toEqual(["198.51.100.0/24", "192.0.2.8/29"]);
+    expect(rules(false, ["192.0.2.8/29"]).find((r) => r.port === "22")?.sourceIps).toEqual(ADMIN);
   });
 
   it("keeps mail, FTP and DNS open to everyone", () => {
