@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   try {
     await sendRegistration(
       { method, url: env[ENV.url]!, token: env[ENV.token]!, hostname: env[ENV.hostname]!,
-        ...(body ? { body, correlationId: String(body.correlationId ?? "") } : {}) },
+        ...(body ? { body } : {}), ...correlation(env, body) },
       { ...DEFAULT_RETRY, ...(deadline > 0 ? { deadlineMs: deadline * 1000 } : {}), ...retryOverrides(env) },
       { fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), log, now: () => Date.now() },
     );
@@ -55,4 +55,12 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs?: number; attempt
   const base = Number(env.REGISTRATION_BASE_DELAY_MS ?? "");
   const attempts = Number(env.REGISTRATION_ATTEMPTS ?? "");
   return { ...(base > 0 ? { baseDelayMs: base } : {}), ...(attempts > 0 ? { attempts } : {}) };
+}
+
+/** The operation's correlation id (NODE_CORRELATION_ID, set by the Automation API for
+ *  the whole update) wins over the node's own, so the platform can join its records to
+ *  the operation that made the call; a DELETE carries it too. */
+function correlation(env: NodeJS.ProcessEnv, body: Record<string, unknown> | undefined): { correlationId?: string } {
+  const id = env.NODE_CORRELATION_ID || (body?.correlationId === undefined ? "" : String(body.correlationId));
+  return id ? { correlationId: id } : {};
 }

@@ -69,7 +69,7 @@ export const StackSettingsFields = z.strictObject({
   backups: z.strictObject({
     enabled: Flag.default(true),
     retentionDays: Count(z.number().int().min(1).max(3650)).default(7),
-    schedule: z.string().refine((v) => !cronProblem(v), { error: (iss) => `"${String(iss.input)}" is not a 5-field cron schedule` })
+    schedule: z.string().refine((v) => !cronProblem(v), { error: (iss) => `${JSON.stringify(iss.input)} is not a cron schedule: ${cronProblem(String(iss.input))}` })
       .default("0 2 * * *"),
   }).prefault({}),
   /** Time limits, in seconds (seed 000 "Timeouts"). */

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { decodeUtf8 } from "../source/text-file";
 import { join } from "node:path";
 import { displayPath } from "../source/display-path";
 import { hasErrors, issueAt, type Issue } from "../source/issues";
@@ -27,16 +28,18 @@ export function readStackFile(dir: string, stack: string, options: ParseOptions 
   const file = displayPath(path);
   const wrongName = stackNameProblem(stack);
   if (wrongName) return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file", wrongName)] };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
     return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file", missing
       ? `no stack file for stack "${stack}"; create it with \`pulumi stack init ${stack}\`, then set node-fleet:environment and the other settings (see README "Stack settings")`
       : `cannot read the stack file: ${(err as Error).message}`)] };
   }
-  const { source, issues } = parseYamlSource(file, text);
+  const decoded = decodeUtf8(file, bytes);
+  if ("issue" in decoded) return { issues: [decoded.issue] };
+  const { source, issues } = parseYamlSource(file, decoded.text);
   if (hasErrors(issues)) return { issues };
   const config = stackYamlConfig(source);
   issues.push(...config.issues);

@@ -9,7 +9,7 @@ import { byName, FLEET, runStack } from "../components/harness";
 const ROOT = join(__dirname, "../..");
 const NODE = "prd-sha-het-de-fsn1-001";
 
-interface Seen { method: string; url: string; auth: string; body: string }
+interface Seen { method: string; url: string; auth: string; correlation: string; body: string }
 let server: Server;
 let baseUrl: string;
 const seen: Seen[] = [];
@@ -28,7 +28,8 @@ beforeAll(async () => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      seen.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization), body });
+      seen.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization),
+        correlation: String(req.headers["x-correlation-id"]), body });
       const reply = replies.shift() ?? { status: 500 };
       res.writeHead(reply.status, { "content-type": "application/json", ...(reply.location ? { location: reply.location } : {}) })
         .end(reply.body ?? "");
@@ -68,6 +69,14 @@ describe("the registration command against a local platform", () => {
     }));
   });
 
+  it("sends the operation's NODE_CORRELATION_ID with a PUT and a DELETE", async () => {
+    const id = "3f2b6c1e-8a41-4c55-9d2e-0b7f4a1c9e21";
+    expect((await run(command.create, [{ status: 200 }], { NODE_CORRELATION_ID: id })).code).toBe(0);
+    expect(seen.map((s) => s.correlation)).toEqual([id]);
+    expect((await run(command.delete, [{ status: 204 }], { NODE_CORRELATION_ID: id })).code).toBe(0);
+    expect(seen.map((s) => s.correlation)).toEqual([id]);
+  });
+
   it("retries a 503 and then succeeds", async () => {
     const result = await run(command.create, [{ status: 503, body: "busy" }, { status: 200 }]);
     expect(result.code).toBe(0);
@@ -92,7 +101,7 @@ describe("the registration command against a local platform", () => {
   it("does not follow a redirect: the other server receives neither the token nor the password", async () => {
     const elsewhere: Seen[] = [];
     const other = createServer((req, res) => {
-      elsewhere.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization), body: "" });
+      elsewhere.push({ method: String(req.method), url: String(req.url), auth: String(req.headers.authorization), correlation: String(req.headers["x-correlation-id"]), body: "" });
       res.writeHead(200).end();
     });
     await new Promise<void>((done) => other.listen(0, "127.0.0.1", done));

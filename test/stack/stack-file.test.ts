@@ -31,6 +31,16 @@ function stg(extra: string, stack = "stg"): ReturnType<typeof readStackFile> {
 }
 const messages = (r: ReturnType<typeof readStackFile>) => r.issues.map((i) => i.message);
 
+describe("a stack file that is not UTF-8", () => {
+  it("is refused at the first bad byte, not read with replacement characters", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stack-"));
+    dirs.push(dir);
+    writeFileSync(join(dir, "Pulumi.stg.yaml"), Buffer.concat([Buffer.from("config:\n  node-fleet:dnsZone: caf"), Buffer.from([0xe9]), Buffer.from(".example.com\n")]));
+    expect(readStackFile(dir, "stg").issues).toEqual([expect.objectContaining({ line: 2, col: 26, severity: "error",
+      message: "the file is not UTF-8: byte 0xE9 (file offset 33) is not valid here; save the file as UTF-8" })]);
+  });
+});
+
 describe("readStackFile: the committed stack files", () => {
   it.each(["prd", "stg", "dev"])("reads Pulumi.%s.yaml", (stack) => {
     const { stack: file, issues } = readStackFile(ROOT, stack);
