@@ -2,7 +2,7 @@ import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import type { PhaseProgress } from "./phases";
 import { nodeResourceOf } from "./urn";
 
-export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "drift";
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "reprovision" | "drift";
 
 interface Base {
   readonly correlationId: string;
