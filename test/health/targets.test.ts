@@ -8,11 +8,11 @@ import { bundledCatalog } from "../helpers";
 
 const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { autoRebuild: true, protect: false }
-  prd-sha-het-de-fsn1-002: { status: maintenance, rebuild: 2 }
-  prd-sha-het-de-fsn1-003: {}
-  prd-sha-het-de-fsn1-004: {}
-  stg-sha-het-de-fsn1-001: {}
+  prd-sha-het-de-fsn1-001: { image: debian-12, autoRebuild: true, protect: false }
+  prd-sha-het-de-fsn1-002: { image: debian-12, status: maintenance, rebuild: 2 }
+  prd-sha-het-de-fsn1-003: { image: debian-12 }
+  prd-sha-het-de-fsn1-004: { image: debian-12 }
+  stg-sha-het-de-fsn1-001: { image: debian-12 }
 `;
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3+fake+key+for+tests+only+000000000000000";
 let project: ReturnType<typeof scratchProject>;
@@ -68,7 +68,7 @@ describe("resolving the stack's nodes", () => {
 
   it("stops on a fleet file with errors, with their positions", async () => {
     const bad = join(project.dir, "bad.yaml");
-    writeFileSync(bad, "nodes:\n  prd-sha-het-de-fsn1-001: { size: cpx22, autoRebuild: yes-please }\n");
+    writeFileSync(bad, "nodes:\n  prd-sha-het-de-fsn1-001: { size: cpx22, image: debian-12, autoRebuild: yes-please }\n");
     const err = await resolveTargets({ stack: "prd", projectDir: project.dir, fleetFile: bad, catalog: bundledCatalog(), lookupHost: dns }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).issues[0]).toMatchObject({ line: 2, message: expect.stringContaining("autoRebuild") });
