@@ -60,6 +60,23 @@ describe("resolving the stack's nodes", () => {
       "DNS has no address for prd-sha-het-de-fsn1-004.infra.example.com (getaddrinfo ENOTFOUND)" });
   });
 
+  it("falls back to DNS when the address source fails, warning once and giving the source's reason", async () => {
+    const warnings: string[] = [];
+    const broken: AddressSource = { name: "stack prd's outputs", addresses: () => Promise.reject(new Error("no passphrase\nsecond line")) };
+    const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), source: broken, lookupHost: dns,
+      warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual(["stack prd's outputs unreadable (no passphrase); using DNS"]);
+    expect(targets[2]!.resolved).toEqual({ address: "127.12.7.3" });
+    expect(targets[3]!.resolved).toEqual({ problem: "no address: no --targets file; stack prd's outputs unreadable (no passphrase); " +
+      "DNS has no address for prd-sha-het-de-fsn1-004.infra.example.com (getaddrinfo ENOTFOUND)" });
+  });
+
+  it("names why there is no address source when it is known", async () => {
+    const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), lookupHost: dns,
+      sourceUnavailable: "no stack outputs: the Pulumi CLI was not found on PATH" });
+    expect(targets[3]!.resolved).toMatchObject({ problem: expect.stringContaining("; no stack outputs: the Pulumi CLI was not found on PATH; DNS has no address") });
+  });
+
   it("gives up on a DNS lookup that does not answer in time", async () => {
     const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), dnsTimeoutMs: 50,
       lookupHost: () => new Promise(() => undefined) });
