@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AUDIT_ENV, auditSinksFromEnv } from "../audit/config";
 import { OperationRefusedError } from "../automation/errors";
+import { describeChanges } from "../automation/events";
 import { FleetAutomation, type Report } from "../automation/operations";
 import { findPulumiCli, PulumiCliError } from "../automation/pulumi-cli";
 import type { NodeOperations, StepContext } from "./recovery";
@@ -86,8 +87,7 @@ export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisi
       const reason = err instanceof Error ? err.message.split("\n")[0]! : String(err);
       throw new Error(err instanceof OperationRefusedError ? `refused: ${reason}` : reason);
     }
-    const changes = Object.entries(report.changes).filter(([op, n]) => op !== "same" && n).map(([op, n]) => `${op} ${n}`).join(", ");
-    return `${done} ${hostname} in ${report.durationSeconds} s (${changes || "no changes"}; correlation ${report.correlationId})`;
+    return `${done} ${hostname} in ${report.durationSeconds} s (${describeChanges(report.changes)}; correlation ${report.correlationId})`;
   };
   return {
     reprovision: (hostname, ctx) => run("re-provision", "re-provisioned", hostname, ctx, fleet.reprovisionNode),
