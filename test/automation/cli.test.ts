@@ -42,7 +42,7 @@ function useStandIn(scenario: Scenario): { dir: string; auditFile: string } {
 const deployed = () => createNodeEvents(new Events(), resources, HOST, T0).summary({ create: 12 }, T0 + 700).list;
 
 describe("fleet operations without the Pulumi CLI", () => {
-  const commands = [["preview"], ["up"], ["refresh"], ["destroy"], ["drift"], ["rebuild", HOST], ["outputs"], ["history"]];
+  const commands = [["preview"], ["up"], ["refresh"], ["destroy"], ["drift"], ["rebuild", HOST], ["reprovision", HOST], ["outputs"], ["history"]];
   it.each(commands)("fleet %s stops at once with one line naming the install and the minimum version", async (...cmd) => {
     process.env.PATH = "/nonexistent";
     const run = await fleet(...cmd, "--stack", "prd");
@@ -149,6 +149,25 @@ describe("deployment notifications", () => {
       expect(run.code).toBe(EXIT.operationFailed);
       expect(hook.messages).toEqual([expect.objectContaining({ type: "deployment.failed", hostname: HOST, correlationId: "cli-n2",
         message: "rebuild of stack prd failed: error: hcloud: server limit reached (correlation cli-n2)" })]);
+    } finally {
+      hook.close();
+    }
+  });
+
+  it("re-provisions one node from the command line, forcing the playbook, and tells the channels", async () => {
+    const { dir } = useStandIn(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]),
+      operations: { up: { events: new Events().summary({ replace: 1 }, T0).list } } }));
+    const hook = await receiver();
+    try {
+      const run = await fleet("reprovision", HOST, "--stack", "prd", "--correlation-id", "cli-n3");
+      expect(run.code).toBe(EXIT.ok);
+      const up = readFileSync(join(dir, "calls.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> })
+        .find((c) => c.args[0] === "up")!;
+      const provision = resources.find((r) => r.name === `${HOST}-provision`)!.urn;
+      expect(up.args).toEqual(expect.arrayContaining(["--replace", provision, "--target", provision]));
+      expect(up.env).toMatchObject({ NODE_CORRELATION_ID: "cli-n3", NODE_FORCE_PROVISION: "1" });
+      expect(hook.messages).toEqual([expect.objectContaining({ type: "deployment.succeeded", hostname: HOST,
+        message: expect.stringMatching(/^reprovision of stack prd succeeded in \d+s: replace 1 \(correlation cli-n3\)$/) })]);
     } finally {
       hook.close();
     }

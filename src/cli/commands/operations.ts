@@ -32,7 +32,7 @@ interface CommonOptions {
 
 type Run = (fleet: FleetAutomation, opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<void>;
 
-/** Registers preview, up, refresh, destroy, rebuild, drift, outputs and history: each a
+/** Registers preview, up, refresh, destroy, rebuild, reprovision, drift, outputs and history: each a
  *  thin caller of src/automation. `setCode` receives the exit code. */
 export function registerOperations(program: Command, ctx: OperationsEnv, setCode: (code: number) => void): void {
   const add = (name: string, description: string, run: Run, configure: (c: Command) => Command = (c) => c) => {
@@ -68,6 +68,9 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
     printReport(ctx, opts, report);
   }, (c) => c.argument("<hostname>", "the node to rebuild")
     .option("--override-protection <reason>", "rebuild a protected node; the reason goes into the audit record"));
+  add("reprovision", "re-run one node's provisioning step with the whole playbook, and nothing else", async (fleet, opts, [hostname]) => {
+    printReport(ctx, opts, await announced(ctx, opts.stack, "reprovision", hostname!, () => fleet.reprovisionNode(hostname!, runOptions(opts))));
+  }, (c) => c.argument("<hostname>", "the node to re-provision"));
   add("outputs", "print the stack's outputs (secrets masked unless --show-secrets)", async (fleet, opts) => {
     const outputs = await fleet.outputs({ showSecrets: opts.showSecrets === true });
     if (opts.json) ctx.io.out(JSON.stringify(outputs));
@@ -127,11 +130,11 @@ function describe(err: unknown): [number, string[]] {
   return [EXIT.operationFailed, [`fleet: ${cliError ?? text.split("\n")[0]}`]];
 }
 
-/** Runs a deployment (`up`, `rebuild`) and tells the notification channels of the
+/** Runs a deployment (`up`, `rebuild`, `reprovision`) and tells the notification channels of the
  *  environment (FLEET_NOTIFY_*) that it finished or failed. A refusal changed nothing and
  *  is still told, since someone expected a deployment; a missing Pulumi CLI is not (no
  *  deployment was attempted). A channel that fails is reported and changes no exit code. */
-async function announced<R extends Report>(ctx: OperationsEnv, stack: string, operation: "up" | "rebuild", subject: string,
+async function announced<R extends Report>(ctx: OperationsEnv, stack: string, operation: "up" | "rebuild" | "reprovision", subject: string,
   deployment: () => Promise<R>): Promise<R> {
   const tell = async (ok: boolean, summary: string, correlationId: string) => {
     const channels = channelsFromEnv(ctx.env);
