@@ -75,9 +75,18 @@ export function outputsAddressSource(fleet: Pick<FleetAutomation, "outputs">, st
 /** Recovery's re-provision and rebuild as operations of the library, under the
  *  incident's correlation id, with the incident id in their audit records and update
  *  messages. A rebuild is never given a protection override: the health ladder does
- *  not rebuild protected nodes, and the library refuses them without one. */
+ *  not rebuild protected nodes, and the library refuses them without one. They run one
+ *  at a time: each is a `pulumi up` of the same stack, which holds one lock, so steps
+ *  started together would otherwise fail on each other's lock. One update per incident
+ *  rather than one for all keeps each node's NODE_CORRELATION_ID its incident's. */
 export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisionNode" | "rebuildNode">): NodeOperations {
-  const run = async (verb: string, done: string, hostname: string, ctx: StepContext, operation: typeof fleet.rebuildNode): Promise<string> => {
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = (step: () => Promise<string>): Promise<string> => {
+    const turn = queue.then(step);
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+  const run = (verb: string, done: string, hostname: string, ctx: StepContext, operation: typeof fleet.rebuildNode): Promise<string> => inTurn(async () => {
     let report: Report;
     try {
       report = await operation.call(fleet, hostname, {
@@ -88,7 +97,7 @@ export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisi
       throw new Error(err instanceof OperationRefusedError ? `refused: ${reason}` : reason);
     }
     return `${done} ${hostname} in ${report.durationSeconds} s (${describeChanges(report.changes)}; correlation ${report.correlationId})`;
-  };
+  });
   return {
     reprovision: (hostname, ctx) => run("re-provision", "re-provisioned", hostname, ctx, fleet.reprovisionNode),
     rebuild: (hostname, ctx) => run("rebuild", "rebuilt", hostname, ctx, fleet.rebuildNode),

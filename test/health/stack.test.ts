@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../src/audit/event";
-import { FleetAutomation } from "../../src/automation/operations";
+import { FleetAutomation, type Report } from "../../src/automation/operations";
 import { healthCommand, type HealthOptions } from "../../src/cli/commands/health";
 import { DEFAULT_SAFEGUARDS, type Incident } from "../../src/health/model";
 import { automationNodeOperations, connectStack, outputsAddressSource } from "../../src/health/stack";
@@ -168,5 +168,44 @@ describe("recovery's rebuild through the library", () => {
     const nodes = automationNodeOperations(new FleetAutomation({ stack: "prd", projectDir: project.dir, env: STACK_ENV }));
     await expect(nodes.rebuild(HOST, ctx)).rejects.toThrow(`refused: node ${HOST} is protected; nothing was rebuilt`);
     expect(argsOf(calls()).some((a) => a[0] === "up" || a[0] === "state")).toBe(false);
+  });
+});
+
+describe("recovery steps of several nodes at once", () => {
+  it("run one `pulumi up` at a time, since the stack has one lock, each under its own incident's correlation id", async () => {
+    const log: string[] = [];
+    const finish = new Map<string, () => void>();
+    const operation = (what: string) => (hostname: string, opts: { correlationId?: string } = {}) => {
+      log.push(`start ${what} ${hostname} ${opts.correlationId}`);
+      return new Promise<Report>((resolve) => finish.set(hostname, () => {
+        log.push(`end ${what} ${hostname}`);
+        resolve({ operation: "reprovision", stack: "prd", correlationId: opts.correlationId!, durationSeconds: 1, changes: {}, nodes: {}, phases: [] });
+      }));
+    };
+    const nodes = automationNodeOperations({ reprovisionNode: operation("reprovision"), rebuildNode: operation("rebuild") });
+    const other = "prd-sha-het-fi-hel1-001";
+    const first = nodes.reprovision(HOST, { incidentId: "i-1", correlationId: "c-1" });
+    const second = nodes.rebuild(other, { incidentId: "i-2", correlationId: "c-2" });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual([`start reprovision ${HOST} c-1`]);
+    finish.get(HOST)!();
+    await first;
+    await new Promise((r) => setTimeout(r, 20));
+    finish.get(other)!();
+    await second;
+    expect(log).toEqual([`start reprovision ${HOST} c-1`, `end reprovision ${HOST}`, `start rebuild ${other} c-2`, `end rebuild ${other}`]);
+  });
+
+  it("go on with the next node after one fails", async () => {
+    let calls = 0;
+    const nodes = automationNodeOperations({
+      reprovisionNode: () => (++calls === 1 ? Promise.reject(new Error("error: provision exited 4")) : Promise.resolve(
+        { operation: "reprovision", stack: "prd", correlationId: "c-2", durationSeconds: 2, changes: { replace: 1 }, nodes: {}, phases: [] } as Report)),
+      rebuildNode: () => Promise.reject(new Error("not expected")),
+    });
+    const results = await Promise.allSettled([nodes.reprovision(HOST, { incidentId: "i-1", correlationId: "c-1" }),
+      nodes.reprovision("prd-sha-het-fi-hel1-001", { incidentId: "i-2", correlationId: "c-2" })]);
+    expect(results).toEqual([{ status: "rejected", reason: new Error("error: provision exited 4") },
+      { status: "fulfilled", value: "re-provisioned prd-sha-het-fi-hel1-001 in 2 s (replace 1; correlation c-2)" }]);
   });
 });
