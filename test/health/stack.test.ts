@@ -123,6 +123,7 @@ describe("fleet health without the Pulumi CLI", () => {
     expect(code).toBe(5);
     const hint = "the Pulumi CLI was not found on PATH; install the Pulumi CLI 3.208.0 or later: curl -fsSL https://get.pulumi.com | sh (https://www.pulumi.com/docs/install/)";
     expect(incidentOf().seen.at(-1)).toContain(`not tried: reprovision (${hint})`);
+    expect(err).toContain(`fleet health: re-provision and rebuild unavailable: ${hint}`);
     expect(err.join("\n")).not.toMatch(/\n\s+at /);
   });
 });

@@ -62,10 +62,15 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
   const password = env[HEALTH_ENV.panelPassword];
   const token = env[HEALTH_ENV.hcloudToken];
   const connect = connections.connect;
+  let toldUnavailable = false;
   const round = async () => {
     const stack: StackConnection | undefined = connect
       ? await connect({ stack: opts.stack, projectDir: resolve(opts.projectDir), env, auditFile: join(store.dir, "operations-audit.jsonl") })
       : undefined;
+    if (opts.heal && stack && "unavailable" in stack && !toldUnavailable) {
+      io.err(`fleet health: re-provision and rebuild unavailable: ${stack.unavailable}`);
+      toldUnavailable = true;
+    }
     return runRoundWith(stack);
   };
   const runRoundWith = (stack: StackConnection | undefined) => runRound({
