@@ -157,8 +157,8 @@ function print(io: Io, report: RoundReport, json: boolean): void {
   for (const e of report.notifications.errors) io.err(`notification failed: ${e}`);
 }
 
-/** Registers `fleet health` and its options; `connections` is where the Automation
- *  API library plugs in. */
+/** Registers `fleet health` and its options; `connections.connect` reaches the stack
+ *  (main passes connectStack, src/health/stack.ts). */
 export function registerHealthCommand(program: Command, io: Io, catalog: () => Catalog, setCode: (code: number) => void,
   connections: HealthConnections = {}): void {
   const num = (min: number, max: number, integer = true) => (value: string): number => {
