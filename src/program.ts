@@ -18,6 +18,12 @@ export interface StackOutputs {
   environment: string;
   nodeCount: number;
   nodes: Record<string, NodeOutputs>;
+  /** Panel API passwords by hostname (`fleet health`'s Virtualmin check). A top-level
+   *  output of its own that is secret as a whole: `pulumi stack output` masks a secret
+   *  nested in an object only inside it (display.MassageSecrets), and the Automation API
+   *  takes an output as secret only when the whole value is masked (LocalWorkspace
+   *  stackOutputs), so a password inside `nodes` would be shown as plain. */
+  panelPasswords: pulumi.Output<Record<string, string>>;
   totalMonthlyCostEur?: number;
 }
 
@@ -48,6 +54,7 @@ export async function program(): Promise<StackOutputs> {
     environment: settings.environment,
     nodeCount: plans.length,
     nodes: nodes.nodes,
+    panelPasswords: pulumi.secret(pulumi.all(nodes.panelPasswords)),
     ...(settings.features.costTracking ? { totalMonthlyCostEur: nodes.totalMonthlyCostEur } : {}),
   };
 }

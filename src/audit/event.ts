@@ -31,6 +31,8 @@ export interface AuditEvent {
   /** The node an operation or phase is about, when it is about one. */
   readonly node?: string;
   readonly phase?: string;
+  /** The health incident the operation answers (`fleet health --heal`). */
+  readonly incidentId?: string;
   readonly durationSeconds?: number;
   /** Why it failed or was refused. */
   readonly message?: string;

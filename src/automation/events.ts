@@ -1,8 +1,8 @@
-import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OpMap, OpType } from "@pulumi/pulumi/automation";
 import type { PhaseProgress } from "./phases";
 import { nodeResourceOf } from "./urn";
 
-export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "drift";
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "reprovision" | "drift";
 
 interface Base {
   readonly correlationId: string;
@@ -46,4 +46,9 @@ export function fromEngineEvent(event: EngineEvent): FleetEventPayload | undefin
     };
   }
   return undefined;
+}
+
+/** Resource changes in one phrase ("replace 2, update 1"), or "no changes". */
+export function describeChanges(changes: OpMap): string {
+  return Object.entries(changes).filter(([op, n]) => op !== "same" && n).map(([op, n]) => `${op} ${n}`).join(", ") || "no changes";
 }

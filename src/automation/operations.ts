@@ -1,4 +1,5 @@
 import type { EngineEvent, OutputMap, UpdateSummary } from "@pulumi/pulumi/automation";
+import { FORCE_PROVISION_ENV } from "../components/commands";
 import { parseHostname } from "../fleet/naming";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
@@ -124,6 +125,40 @@ export class FleetAutomation {
         }
         throw err;
       }
+    }, hostname);
+  }
+
+  /** Re-runs the node's provisioning step and nothing else, with the playbook run in
+   *  full: the step is the only `replace` and `target`, so the command provider's Create
+   *  runs ansible/bin/provision again (the step has no delete command, so the replaced
+   *  one's delete does nothing), and NODE_FORCE_PROVISION in the CLI's environment makes
+   *  the script ignore the configuration digest the node recorded. That variable reaches
+   *  the script the way NODE_CORRELATION_ID does (see openStack), never as an input, so
+   *  the next ordinary `up` sees no change. A protected node's step is protected too, and
+   *  the engine refuses to replace a resource protected in both the state and the program
+   *  (pulumi pkg/resource/deploy/step_generator.go, "unable to replace resource … marked
+   *  for protection"), so that one step is unprotected in the state first; the program
+   *  protects it again in this same update. The server is never touched. */
+  reprovisionNode(hostname: string, opts: RunOptions = {}): Promise<Report> {
+    return this.runner.run("reprovision", opts, false, async (ctx) => {
+      if (!("name" in parseHostname(hostname))) {
+        throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+      }
+      const provision = nodeResources(stateResources(await ctx.stack.exportStack()), hostname).get("provision");
+      if (!provision) {
+        throw new OperationRefusedError(`node ${hostname} has no provisioning step in stack ${this.options.stack}`, ctx.correlationId,
+          ["a node not deployed yet is created by `fleet up`"]);
+      }
+      if (provision.protect) {
+        ctx.notice(`${provision.urn} is unprotected in the state for this update; the program protects it again`);
+        await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
+          ["state", "unprotect", "--yes", "--stack", this.options.stack, provision.urn]);
+      }
+      // This workspace is this operation's own (the runner opens one per operation).
+      ctx.stack.workspace.envVars[FORCE_PROVISION_ENV] = "1";
+      await ctx.stack.up({
+        message: ctx.message, onEvent: ctx.onEvent, replace: [provision.urn], target: [provision.urn], showSecrets: false, ...signal(ctx),
+      });
     }, hostname);
   }
 

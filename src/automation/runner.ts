@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly correlationId?: string;
   /** The update's message in the stack's history; the correlation id is appended. */
   readonly message?: string;
+  /** The health incident this operation answers; kept in its audit records. */
+  readonly incidentId?: string;
   readonly onEvent?: (event: FleetEvent) => void;
   readonly signal?: AbortSignal;
 }
@@ -90,7 +92,8 @@ export class OperationRunner {
     const audit = (type: AuditType, action: string, extra: Partial<AuditEvent> = {}) => trail.record({
       schema: AUDIT_SCHEMA, id: randomUUID(), time: new Date().toISOString(), type, action, operation,
       project: PROJECT, stack: this.options.stack, correlationId, actor: this.actor(),
-      ...(node ? { node } : {}), ...(override ? { protectionOverride: override } : {}), ...extra,
+      ...(node ? { node } : {}), ...(opts.incidentId ? { incidentId: opts.incidentId } : {}),
+      ...(override ? { protectionOverride: override } : {}), ...extra,
     });
     const tracker = new PhaseTracker((p) => {
       emit({ kind: "phase", ...p });

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { loadCatalog } from "../catalog/load";
 import { NODE_DEFAULTS } from "../fleet/schema";
+import { connectStack } from "../health/stack";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { registerHealthCommand } from "./commands/health";
@@ -101,7 +102,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
   }, (c) => { code = c; });
 
-  registerHealthCommand(program, io, catalog, (exit) => { code = exit; });
+  registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, { connect: connectStack });
 
   const [first, topic] = argv;
   if (first === "help" && topic !== undefined && !program.commands.some((c) => c.name() === topic)) {

@@ -14,3 +14,9 @@ export const STEP_COMMANDS = {
 /** Seconds a step may run past its own deadline before the command provider kills it
  *  (customTimeouts): the scripts stop themselves first, cleanly. */
 export const STEP_GRACE_SECONDS = 60;
+
+/** Set (to 1) in the Pulumi CLI's environment by a recovery re-provision: the
+ *  provisioning script then runs the playbook even when the node recorded the same
+ *  configuration digest. An environment variable, not an input, so it changes no
+ *  resource's inputs. */
+export const FORCE_PROVISION_ENV = "NODE_FORCE_PROVISION";

@@ -22,6 +22,8 @@ export interface NodeOutputs {
   serverId: pulumi.Output<string>;
   size: pulumi.Output<string>;
   monthlyCostEur: pulumi.Output<number>;
+  /** The SSH host key `fleet health` compares with what the node presents. */
+  hostPublicKey: pulumi.Output<string>;
 }
 
 /** Nodes declared before a preview waits for the engine to take them. */
@@ -31,6 +33,8 @@ export const PREVIEW_BATCH = 25;
  *  removing one node never renames another. Build it with `Fleet.declare`. */
 export class Fleet extends pulumi.ComponentResource {
   public readonly nodes: Record<string, NodeOutputs> = {};
+  /** Panel API passwords by hostname, each secret. */
+  public readonly panelPasswords: Record<string, pulumi.Output<string>> = {};
   public readonly totalMonthlyCostEur: number;
 
   /** Declares the fleet and its nodes. In a preview, nodes are declared in batches
@@ -64,7 +68,9 @@ export class Fleet extends pulumi.ComponentResource {
     }, { parent: this, protect: plan.protect });
     this.nodes[plan.hostname] = {
       fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
+      hostPublicKey: node.hostPublicKey,
     };
+    this.panelPasswords[plan.hostname] = node.panelPassword;
     return node;
   }
 }

@@ -55,6 +55,11 @@ export class HostingNode extends pulumi.ComponentResource {
   public readonly serverId: pulumi.Output<string>;
   public readonly size: pulumi.Output<string>;
   public readonly monthlyCostEur: pulumi.Output<number>;
+  /** The host key the node's SSH server presents (`ssh-ed25519 AAAA…`), pinned by
+   *  provisioning and by `fleet health`. */
+  public readonly hostPublicKey: pulumi.Output<string>;
+  /** The panel's remote API password (secret). */
+  public readonly panelPassword: pulumi.Output<string>;
   /** Settles once every child resource is registered with the engine. */
   public readonly registered: Promise<void>;
 
@@ -168,10 +173,12 @@ export class HostingNode extends pulumi.ComponentResource {
     this.serverId = server.id;
     this.size = pulumi.output(plan.serverType);
     this.monthlyCostEur = pulumi.output(plan.monthlyCostEur);
+    this.hostPublicKey = hostPublicKey;
+    this.panelPassword = panelPassword;
     this.registered = allRegistered([adminKey, hostKey, powerOff, ...server.resources, powerOn, ...records, password, provision, registration]);
     this.registerOutputs({
       hostname: this.hostname, fqdn: this.fqdn, ipv4: this.ipv4, ipv6: this.ipv6,
-      serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur,
+      serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur, hostPublicKey: this.hostPublicKey,
     });
   }
 }

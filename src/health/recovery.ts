@@ -29,12 +29,14 @@ export interface MachineOperations {
 /** What recovery can do here; a missing part takes its steps off the ladder. */
 export interface RecoveryActions {
   readonly nodes?: NodeOperations;
+  /** Why `nodes` is missing, when that is known (the Pulumi CLI is not installed). */
+  readonly nodesUnavailable?: string;
   readonly machines?: MachineOperations;
 }
 
 /** Steps that cannot run with these actions, and why. */
 export function unavailableSteps(actions: RecoveryActions): Partial<Record<Step, string>> {
-  const noNodes = "not connected: needs the Automation API library (src/automation)";
+  const noNodes = actions.nodesUnavailable ?? "not connected: needs the Automation API library (src/automation)";
   const noMachines = "no Hetzner API token (set HCLOUD_TOKEN)";
   return {
     ...(actions.nodes ? {} : { reprovision: noNodes }),

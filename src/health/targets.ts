@@ -19,9 +19,8 @@ const Address = z.strictObject({
 /** `--targets FILE`: `{hostname: {address, hostKey?, created?}}`. */
 export const TargetsFileSchema = z.record(z.string(), Address);
 
-/** Where node addresses come from besides the targets file. The stack's outputs
- *  (ipv4 and the pinned host key per node) are the intended source once the
- *  Automation API library can read them; until it is connected, DNS is used. */
+/** Where node addresses come from besides the targets file: the stack's outputs
+ *  (src/health/stack.ts) when the Pulumi CLI is there. */
 export interface AddressSource {
   readonly name: string;
   addresses(hostnames: readonly string[]): Promise<ReadonlyMap<string, NodeAddress>>;
@@ -35,6 +34,10 @@ export interface TargetOptions {
   readonly catalog: Catalog;
   /** Consulted for nodes the targets file does not list. */
   readonly source?: AddressSource;
+  /** Why there is no source (e.g. how to install the Pulumi CLI). */
+  readonly sourceUnavailable?: string;
+  /** Told when the source fails; its nodes then fall back to DNS. */
+  readonly warn?: (message: string) => void;
   /** Resolves an FQDN; DNS by default. */
   readonly lookupHost?: (fqdn: string) => Promise<string>;
   readonly dnsTimeoutMs?: number;
@@ -54,7 +57,14 @@ export async function resolveTargets(opts: TargetOptions): Promise<HealthTarget[
 
   const listed = opts.targetsFile ? readTargetsFile(opts.targetsFile) : {};
   const unlisted = plans.map((p) => p.hostname).filter((h) => !listed[h]);
-  const fromSource = opts.source && unlisted.length > 0 ? await opts.source.addresses(unlisted) : new Map<string, NodeAddress>();
+  let sourceProblem: string | undefined;
+  const fromSource = opts.source && unlisted.length > 0
+    ? await opts.source.addresses(unlisted).catch((err: unknown): ReadonlyMap<string, NodeAddress> => {
+      sourceProblem = `${opts.source!.name} unreadable (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`;
+      opts.warn?.(`${sourceProblem}; using ${opts.targetsFile ? "the targets file and " : ""}DNS`);
+      return new Map();
+    })
+    : new Map<string, NodeAddress>();
   const lookupHost = opts.lookupHost ?? ((fqdn: string) => lookup(fqdn).then((r) => r.address));
   const dnsTimeout = opts.dnsTimeoutMs ?? 3000;
 
@@ -65,7 +75,7 @@ export async function resolveTargets(opts: TargetOptions): Promise<HealthTarget[
         resolved = { address: await withTimeout(lookupHost(plan.fqdn), dnsTimeout, () => undefined) };
       } catch (err) {
         const sources = [opts.targetsFile ? `not in ${displayPath(opts.targetsFile)}` : "no --targets file",
-          opts.source ? `not in ${opts.source.name}` : "stack outputs not connected (needs the Pulumi CLI and the Automation API library)",
+          opts.source ? sourceProblem ?? `not in ${opts.source.name}` : opts.sourceUnavailable ?? "stack outputs not connected (needs the Pulumi CLI and the Automation API library)",
           `DNS has no address for ${plan.fqdn} (${(err as Error).message})`];
         resolved = { problem: `no address: ${sources.join("; ")}` };
       }

@@ -10,7 +10,7 @@ import { fleet } from "../cli/run";
 import { baseScenario, ORIGINAL_PATH } from "./harness";
 import { fakeHetznerApi } from "./hetzner-api";
 import { recordStack, type StackResource } from "./stand-in/record-urns";
-import { createNodeEvents, Events, serverIdOf, STAND_IN_BIN, standIn, type Scenario } from "./stand-in/scenario";
+import { createNodeEvents, deploymentOf, Events, serverIdOf, STAND_IN_BIN, standIn, type Scenario } from "./stand-in/scenario";
 
 const HOST = "prd-sha-het-de-fsn1-001";
 const T0 = 1_790_000_000;
@@ -24,7 +24,7 @@ afterEach(() => {
   cleanup?.();
   process.env.PATH = ORIGINAL_PATH;
   for (const name of ["STANDIN_DIR", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "NODE_FLEET_AUDIT_FILE",
-    "NODE_FLEET_AUDIT_WEBHOOK", "NODE_FLEET_AUDIT_WEBHOOK_SECRET"]) delete process.env[name];
+    "NODE_FLEET_AUDIT_WEBHOOK", "NODE_FLEET_AUDIT_WEBHOOK_SECRET", "FLEET_NOTIFY_WEBHOOK_URL"]) delete process.env[name];
 });
 
 /** The stand-in on PATH for `fleet …` run in this process; audit records to a file. */
@@ -42,7 +42,7 @@ function useStandIn(scenario: Scenario): { dir: string; auditFile: string } {
 const deployed = () => createNodeEvents(new Events(), resources, HOST, T0).summary({ create: 12 }, T0 + 700).list;
 
 describe("fleet operations without the Pulumi CLI", () => {
-  const commands = [["preview"], ["up"], ["refresh"], ["destroy"], ["drift"], ["rebuild", HOST], ["outputs"], ["history"]];
+  const commands = [["preview"], ["up"], ["refresh"], ["destroy"], ["drift"], ["rebuild", HOST], ["reprovision", HOST], ["outputs"], ["history"]];
   it.each(commands)("fleet %s stops at once with one line naming the install and the minimum version", async (...cmd) => {
     process.env.PATH = "/nonexistent";
     const run = await fleet(...cmd, "--stack", "prd");
@@ -111,6 +111,74 @@ describe("fleet up", () => {
     const run = await fleet("up", "--stack", "prd");
     expect(run.code).toBe(EXIT.ok);
     expect(run.stderr.split("\n").filter((l) => l.startsWith("notice: audit webhook http://127.0.0.1:9/audit failed"))).toHaveLength(1);
+  });
+});
+
+describe("deployment notifications", () => {
+  /** A generic-webhook receiver on loopback, set in FLEET_NOTIFY_WEBHOOK_URL. */
+  async function receiver(): Promise<{ messages: Record<string, unknown>[]; close: () => void }> {
+    const messages: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => { body += c.toString(); });
+      req.on("end", () => { messages.push(JSON.parse(body) as Record<string, unknown>); res.end(); });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    process.env.FLEET_NOTIFY_WEBHOOK_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    return { messages, close: () => server.close() };
+  }
+
+  it("tells the channels that fleet up finished, with its changes and correlation id", async () => {
+    useStandIn(baseScenario(resources, { operations: { up: { events: deployed() } } }));
+    const hook = await receiver();
+    try {
+      expect((await fleet("up", "--stack", "prd", "--correlation-id", "cli-n1")).code).toBe(EXIT.ok);
+      expect(hook.messages).toEqual([expect.objectContaining({ type: "deployment.succeeded", hostname: "fleet", correlationId: "cli-n1",
+        message: expect.stringMatching(/^up of stack prd succeeded in \d+s: create 12 \(correlation cli-n1\)$/) })]);
+    } finally {
+      hook.close();
+    }
+  });
+
+  it("tells the channels that a rebuild failed, naming the node and the CLI's error, and keeps the failure's exit code", async () => {
+    useStandIn(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]),
+      operations: { up: { events: [], exitCode: 255, stderr: "error: hcloud: server limit reached" } } }));
+    const hook = await receiver();
+    try {
+      const run = await fleet("rebuild", HOST, "--stack", "prd", "--correlation-id", "cli-n2");
+      expect(run.code).toBe(EXIT.operationFailed);
+      expect(hook.messages).toEqual([expect.objectContaining({ type: "deployment.failed", hostname: HOST, correlationId: "cli-n2",
+        message: "rebuild of stack prd failed: error: hcloud: server limit reached (correlation cli-n2)" })]);
+    } finally {
+      hook.close();
+    }
+  });
+
+  it("re-provisions one node from the command line, forcing the playbook, and tells the channels", async () => {
+    const { dir } = useStandIn(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]),
+      operations: { up: { events: new Events().summary({ replace: 1 }, T0).list } } }));
+    const hook = await receiver();
+    try {
+      const run = await fleet("reprovision", HOST, "--stack", "prd", "--correlation-id", "cli-n3");
+      expect(run.code).toBe(EXIT.ok);
+      const up = readFileSync(join(dir, "calls.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> })
+        .find((c) => c.args[0] === "up")!;
+      const provision = resources.find((r) => r.name === `${HOST}-provision`)!.urn;
+      expect(up.args).toEqual(expect.arrayContaining(["--replace", provision, "--target", provision]));
+      expect(up.env).toMatchObject({ NODE_CORRELATION_ID: "cli-n3", NODE_FORCE_PROVISION: "1" });
+      expect(hook.messages).toEqual([expect.objectContaining({ type: "deployment.succeeded", hostname: HOST,
+        message: expect.stringMatching(/^reprovision of stack prd succeeded in \d+s: replace 1 \(correlation cli-n3\)$/) })]);
+    } finally {
+      hook.close();
+    }
+  });
+
+  it("reports a channel that fails on stderr without changing the exit code", async () => {
+    useStandIn(baseScenario(resources, { operations: { up: { events: deployed() } } }));
+    process.env.FLEET_NOTIFY_WEBHOOK_URL = "http://127.0.0.1:9/hook";
+    const run = await fleet("up", "--stack", "prd");
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr.split("\n")).toContainEqual(expect.stringMatching(/^notification failed: webhook http:\/\/127\.0\.0\.1:9: /));
   });
 });
 

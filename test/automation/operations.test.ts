@@ -281,6 +281,56 @@ describe("rebuildNode", () => {
   });
 });
 
+describe("reprovisionNode", () => {
+  const provisionOf = (host: string) => nodeOf(resources, host)("provision").urn;
+  const reprovisioned = () => ({ up: { events: new Events().summary({ replace: 1 }, T0).list } });
+
+  it("replaces and targets only the node's provisioning step, forcing the playbook through the CLI's environment", async () => {
+    h = harness(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]), operations: reprovisioned() }));
+    const report = await h.fleet.reprovisionNode(HOST, { correlationId: ID, message: "fleet health: re-provision" });
+    const args = argsOf(h.calls());
+    expect(args.slice(0, 3).map((a) => a.slice(0, 2))).toEqual([["stack", "select"], ["stack", "export"], ["up", "--yes"]]);
+    expect(withEventLog(args[2]!)).toEqual(["up", "--yes", "--skip-preview", "--message", `fleet health: re-provision [correlation ${ID}]`,
+      "--replace", provisionOf(HOST), "--target", provisionOf(HOST),
+      "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
+    const up = h.calls().find((c) => c.args[0] === "up")!;
+    expect(up.env).toMatchObject({ NODE_CORRELATION_ID: ID, NODE_FORCE_PROVISION: "1" });
+    const beforeUp = h.calls().filter((c) => c.args[0] !== "version").slice(0, 2);
+    expect(beforeUp.map((c) => c.env.NODE_FORCE_PROVISION)).toEqual([undefined, undefined]);
+    expect(report).toMatchObject({ operation: "reprovision", correlationId: ID, changes: { replace: 1 } });
+  });
+
+  it("unprotects only the provisioning step of a protected node, never its server", async () => {
+    h = harness(baseScenario(resources, { operations: reprovisioned() }));
+    await h.fleet.reprovisionNode(HOST, { correlationId: ID });
+    const args = argsOf(h.calls());
+    expect(args[2]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", provisionOf(HOST), "--non-interactive"]);
+    expect(args[3]![0]).toBe("up");
+    expect(h.events.find((e) => e.kind === "notice")).toMatchObject({ message: expect.stringContaining("unprotected in the state for this update") });
+  });
+
+  it("keeps the incident id and correlation id in every audit record", async () => {
+    h = harness(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]), operations: reprovisioned() }));
+    await h.fleet.reprovisionNode(HOST, { correlationId: ID, incidentId: `${HOST}@2026-11-22T06:00:00.000Z` });
+    expect(h.audit().map((a) => [a.type, a.action, a.node, a.correlationId, a.incidentId])).toEqual([
+      ["operation.started", "fleet_reprovision_started", HOST, ID, `${HOST}@2026-11-22T06:00:00.000Z`],
+      ["operation.succeeded", "fleet_reprovision_succeeded", HOST, ID, `${HOST}@2026-11-22T06:00:00.000Z`],
+    ]);
+  });
+
+  it("refuses a node the stack does not hold, running no update", async () => {
+    h = harness(baseScenario(resources));
+    await expect(h.fleet.reprovisionNode("prd-sha-het-de-nbg1-009")).rejects.toThrow(/node prd-sha-het-de-nbg1-009 has no provisioning step in stack prd/);
+    expect(argsOf(h.calls()).some((a) => a[0] === "up")).toBe(false);
+  });
+
+  it("fails with the CLI's error when the playbook fails", async () => {
+    h = harness(baseScenario(resources, { deployment: deploymentOf(resources, [HOST]),
+      operations: { up: { events: deployEvents({ failRole: "security" }).list, exitCode: 255 } } }));
+    await expect(h.fleet.reprovisionNode(HOST)).rejects.toThrow(OperationFailedError);
+  });
+});
+
 describe("destroy", () => {
   it("is refused while nodes are protected, naming them and the steps to proceed, and destroys nothing", async () => {
     h = harness(baseScenario(resources));

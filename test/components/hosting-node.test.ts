@@ -1,16 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
+import type { StackOutputs } from "../../src/program";
 import type { EngineResource } from "../engine/model";
 import { byName, FLEET, runStack } from "./harness";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 let resources: RecordedResource[];
 let state: EngineResource[];
+let outputs: StackOutputs;
 const r = (suffix: string) => byName(resources, `${NODE}${suffix}`);
 const urnOf = (suffix: string) => r(suffix).urn;
 
 beforeAll(async () => {
-  ({ resources, state } = await runStack("prd", FLEET));
+  ({ resources, state, outputs } = await runStack("prd", FLEET));
 });
 
 describe("HostingNode resources", () => {
@@ -172,5 +175,18 @@ describe("the prd stack", () => {
   it("declares only prd nodes", () => {
     const nodes = resources.filter((x) => x.type === "node-fleet:index:HostingNode").map((x) => x.name);
     expect(nodes).toEqual(["prd-sha-het-de-fsn1-001", "prd-sha-het-us-ash1-001"]);
+  });
+
+  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+  it("reports each node's pinned host key, the one its cloud-init installs, for fleet health", async () => {
+    expect(await value(outputs.nodes[NODE]!.hostPublicKey)).toBe(`ssh-ed25519 AAAA-${NODE}-host-key`);
+    expect(await pulumi.isSecret(outputs.nodes[NODE]!.hostPublicKey)).toBe(false);
+  });
+
+  it("reports the panel passwords by node in one output that is secret as a whole", async () => {
+    expect(await value(outputs.panelPasswords)).toEqual({
+      [NODE]: `password-of-${NODE}-panel-password`, "prd-sha-het-us-ash1-001": "password-of-prd-sha-het-us-ash1-001-panel-password" });
+    expect(await pulumi.isSecret(outputs.panelPasswords)).toBe(true);
   });
 });

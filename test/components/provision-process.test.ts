@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { STEP_COMMANDS } from "../../src/components/commands";
+import { FORCE_PROVISION_ENV, STEP_COMMANDS } from "../../src/components/commands";
 
 const ROOT = join(__dirname, "../..");
 const DIGEST = "a".repeat(64);
@@ -85,6 +85,15 @@ describe("the provisioning step's processes", () => {
     const { code, stderr } = await startStep(env).done;
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining("already provisioned from this configuration") });
     expect(existsSync(join(dir, "ansible.pid"))).toBe(false);
+  }, 60_000);
+
+  it("runs the playbook despite the same recorded digest when a recovery re-provision forces it", async () => {
+    const { dir, env } = fakeTools(DIGEST);
+    const { child } = startStep({ ...env, [FORCE_PROVISION_ENV]: "1" });
+    expect(await until(() => existsSync(join(dir, "ansible.pid")), 20)).toBe(true);
+    child.kill("SIGKILL");
+    const ansible = Number(readFileSync(join(dir, "ansible.pid"), "utf8"));
+    expect(await until(() => !alive(ansible), 15)).toBe(true);
   }, 60_000);
 
   it("runs the playbook when the recorded digest differs", async () => {

@@ -14,10 +14,10 @@ const ROOT = join(__dirname, "../..");
 const key = hostKey();
 const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: {}
-  prd-sha-het-de-fsn1-002: {}
-  prd-sha-het-fi-hel1-001: { status: maintenance }
-  stg-sha-het-de-fsn1-001: {}
+  prd-sha-het-de-fsn1-001: { image: debian-12 }
+  prd-sha-het-de-fsn1-002: { image: debian-12 }
+  prd-sha-het-fi-hel1-001: { image: debian-12, status: maintenance }
+  stg-sha-het-de-fsn1-001: { image: debian-12 }
 `;
 const created = "2026-01-01T00:00:00Z";
 const TARGETS = {
@@ -77,7 +77,7 @@ describe("fleet health", () => {
 
   it("exits 0 when every node not in maintenance is healthy", async () => {
     const only = join(project.dir, "fleet-one.yaml");
-    writeFileSync(only, "defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001: {}\n  prd-sha-het-fi-hel1-001: { status: maintenance }\n");
+    writeFileSync(only, "defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001: { image: debian-12 }\n  prd-sha-het-fi-hel1-001: { image: debian-12, status: maintenance }\n");
     const run = await fleet("health", ...args(), "--fleet", only, "--state-dir", join(state, "one"));
     expect(run.code).toBe(0);
   });
@@ -126,13 +126,18 @@ describe("fleet health --watch", () => {
   });
 });
 
+const unusedNodeOperations = {
+  reprovision: () => Promise.reject(new Error("not expected without --heal")),
+  rebuild: () => Promise.reject(new Error("not expected without --heal")),
+};
+
 describe("fleet health with the stack outputs connected", () => {
   it("takes addresses, pinned keys and the panel password from the address source", async () => {
     const out: string[] = [];
     const addresses = async () => new Map(Object.entries(TARGETS).map(([h, t]) => [h, { ...t, panelPassword: "from-outputs" }]));
     const code = await healthCommand({ out: (l) => out.push(l), err: () => undefined }, bundledCatalog(),
       { stack: "prd", projectDir: project.dir, stateDir: join(state, "outputs"), json: true, watch: false, intervalSeconds: 60, heal: false,
-        timeoutSeconds: 1, concurrency: 4, certDays: 14, safeguards: DEFAULT_SAFEGUARDS }, { addresses: { name: "stack outputs", addresses } }, {});
+        timeoutSeconds: 1, concurrency: 4, certDays: 14, safeguards: DEFAULT_SAFEGUARDS }, { connect: async () => ({ addresses: { name: "stack outputs", addresses }, nodes: unusedNodeOperations }) }, {});
     const node = (JSON.parse(out[0]!) as Report).nodes[0]!;
     expect(node.checks.find((c) => c.name === "virtualmin-api")).toMatchObject({ ok: true, detail: "virtualmin 7.30.8" });
     expect(node.checks.find((c) => c.name === "ssh")!.detail).toContain("matches the pinned key");

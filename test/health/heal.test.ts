@@ -34,7 +34,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => api.listen(0, "127.12.8.2", r));
   base = `http://127.12.8.2:${(api.address() as AddressInfo).port}`;
   project = scratchProject({ "Pulumi.prd.yaml": join(__dirname, "../../Pulumi.prd.yaml") });
-  writeFileSync(join(project.dir, "fleet.yaml"), `nodes:\n  ${HOST}: { size: cpx22 }\n`);
+  writeFileSync(join(project.dir, "fleet.yaml"), `nodes:\n  ${HOST}: { size: cpx22, image: debian-12 }\n`);
   writeFileSync(join(project.dir, "targets.json"), JSON.stringify({ [HOST]: { address: "127.12.8.1", created: "2026-01-01T00:00:00Z" } }));
   state = mkdtempSync(join(tmpdir(), "fleet-health-heal-"));
 });

@@ -8,11 +8,11 @@ import { bundledCatalog } from "../helpers";
 
 const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { autoRebuild: true, protect: false }
-  prd-sha-het-de-fsn1-002: { status: maintenance, rebuild: 2 }
-  prd-sha-het-de-fsn1-003: {}
-  prd-sha-het-de-fsn1-004: {}
-  stg-sha-het-de-fsn1-001: {}
+  prd-sha-het-de-fsn1-001: { image: debian-12, autoRebuild: true, protect: false }
+  prd-sha-het-de-fsn1-002: { image: debian-12, status: maintenance, rebuild: 2 }
+  prd-sha-het-de-fsn1-003: { image: debian-12 }
+  prd-sha-het-de-fsn1-004: { image: debian-12 }
+  stg-sha-het-de-fsn1-001: { image: debian-12 }
 `;
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3+fake+key+for+tests+only+000000000000000";
 let project: ReturnType<typeof scratchProject>;
@@ -60,6 +60,23 @@ describe("resolving the stack's nodes", () => {
       "DNS has no address for prd-sha-het-de-fsn1-004.infra.example.com (getaddrinfo ENOTFOUND)" });
   });
 
+  it("falls back to DNS when the address source fails, warning once and giving the source's reason", async () => {
+    const warnings: string[] = [];
+    const broken: AddressSource = { name: "stack prd's outputs", addresses: () => Promise.reject(new Error("no passphrase\nsecond line")) };
+    const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), source: broken, lookupHost: dns,
+      warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual(["stack prd's outputs unreadable (no passphrase); using DNS"]);
+    expect(targets[2]!.resolved).toEqual({ address: "127.12.7.3" });
+    expect(targets[3]!.resolved).toEqual({ problem: "no address: no --targets file; stack prd's outputs unreadable (no passphrase); " +
+      "DNS has no address for prd-sha-het-de-fsn1-004.infra.example.com (getaddrinfo ENOTFOUND)" });
+  });
+
+  it("names why there is no address source when it is known", async () => {
+    const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), lookupHost: dns,
+      sourceUnavailable: "no stack outputs: the Pulumi CLI was not found on PATH" });
+    expect(targets[3]!.resolved).toMatchObject({ problem: expect.stringContaining("; no stack outputs: the Pulumi CLI was not found on PATH; DNS has no address") });
+  });
+
   it("gives up on a DNS lookup that does not answer in time", async () => {
     const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), dnsTimeoutMs: 50,
       lookupHost: () => new Promise(() => undefined) });
@@ -68,7 +85,7 @@ describe("resolving the stack's nodes", () => {
 
   it("stops on a fleet file with errors, with their positions", async () => {
     const bad = join(project.dir, "bad.yaml");
-    writeFileSync(bad, "nodes:\n  prd-sha-het-de-fsn1-001: { size: cpx22, autoRebuild: yes-please }\n");
+    writeFileSync(bad, "nodes:\n  prd-sha-het-de-fsn1-001: { size: cpx22, image: debian-12, autoRebuild: yes-please }\n");
     const err = await resolveTargets({ stack: "prd", projectDir: project.dir, fleetFile: bad, catalog: bundledCatalog(), lookupHost: dns }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).issues[0]).toMatchObject({ line: 2, message: expect.stringContaining("autoRebuild") });

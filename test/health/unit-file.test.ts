@@ -19,4 +19,11 @@ describe("the systemd unit", () => {
     expect(text).toMatch(/^KillSignal=SIGTERM$/m);
     expect(text).toMatch(/^EnvironmentFile=\/etc\/node-fleet\/health\.env$/m);
   });
+
+  it("lets recovery's `pulumi up` write the Pulumi state and the CLI's home under a read-only system", () => {
+    const text = readFileSync(UNIT, "utf8");
+    expect(text).toMatch(/^ProtectSystem=strict$/m);
+    expect(text).toMatch(/^ReadWritePaths=-\/var\/lib\/node-fleet\/pulumi-state$/m);
+    expect(text).toMatch(/^Environment=PULUMI_HOME=%S\/node-fleet-health\/pulumi-home$/m);
+  });
 });

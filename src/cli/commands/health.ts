@@ -5,9 +5,9 @@ import type { HealthEvent } from "../../health/events";
 import { HetznerClient } from "../../health/hetzner";
 import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../health/model";
 import { runRound, type RoundReport } from "../../health/monitor";
-import type { NodeOperations } from "../../health/recovery";
+import type { ConnectOptions, StackConnection } from "../../health/stack";
 import { StateDir, StateFileError, StateLockedError } from "../../health/store";
-import { resolveTargets, type AddressSource } from "../../health/targets";
+import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
 import { InvalidInputError } from "../../source/issues";
 import { EXIT, printIssues, table, type Io } from "../format";
@@ -28,11 +28,11 @@ export interface HealthOptions {
   readonly safeguards: Safeguards;
 }
 
-/** What the Automation API library adds once connected: addresses and pinned keys
- *  from the stack outputs, re-provision/rebuild for recovery, and its audit log. */
+/** What the Automation API library adds: addresses, pinned keys and panel passwords
+ *  from the stack outputs, and re-provision/rebuild for recovery (src/health/stack.ts).
+ *  `connect` is asked every round, so a CLI installed while `--watch` runs is used. */
 export interface HealthConnections {
-  readonly addresses?: AddressSource;
-  readonly nodes?: NodeOperations;
+  readonly connect?: (opts: ConnectOptions) => Promise<StackConnection>;
   readonly audit?: (events: readonly HealthEvent[]) => void;
 }
 
@@ -61,10 +61,24 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
   }
   const password = env[HEALTH_ENV.panelPassword];
   const token = env[HEALTH_ENV.hcloudToken];
-  const round = () => runRound({
+  const connect = connections.connect;
+  let toldUnavailable = false;
+  const round = async () => {
+    const stack: StackConnection | undefined = connect
+      ? await connect({ stack: opts.stack, projectDir: resolve(opts.projectDir), env, auditFile: join(store.dir, "operations-audit.jsonl") })
+      : undefined;
+    if (opts.heal && stack && "unavailable" in stack && !toldUnavailable) {
+      io.err(`fleet health: re-provision and rebuild unavailable: ${stack.unavailable}`);
+      toldUnavailable = true;
+    }
+    return runRoundWith(stack);
+  };
+  const runRoundWith = (stack: StackConnection | undefined) => runRound({
     targets: () => resolveTargets({ stack: opts.stack, projectDir: opts.projectDir, catalog,
       ...(opts.fleet ? { fleetFile: opts.fleet } : {}), ...(opts.targets ? { targetsFile: opts.targets } : {}),
-      ...(connections.addresses ? { source: connections.addresses } : {}) }),
+      ...(stack && "addresses" in stack ? { source: stack.addresses } : {}),
+      ...(stack && "unavailable" in stack ? { sourceUnavailable: `no stack outputs: ${stack.unavailable}` } : {}),
+      warn: (message) => io.err(`fleet health: ${message}`) }),
     store,
     check: { timeoutMs: opts.timeoutSeconds * 1000, certWarnDays: opts.certDays,
       panelCredentials: (t) => {
@@ -75,7 +89,8 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     safeguards: opts.safeguards,
     heal: opts.heal,
     actions: {
-      ...(connections.nodes ? { nodes: connections.nodes } : {}),
+      ...(stack && "nodes" in stack ? { nodes: stack.nodes } : {}),
+      ...(stack && "unavailable" in stack ? { nodesUnavailable: stack.unavailable } : {}),
       ...(token ? { machines: new HetznerClient({ token, ...(env[HEALTH_ENV.hcloudEndpoint] ? { baseUrl: env[HEALTH_ENV.hcloudEndpoint] } : {}) }) } : {}),
     },
     channels: channelsFromEnv(env),
@@ -142,8 +157,8 @@ function print(io: Io, report: RoundReport, json: boolean): void {
   for (const e of report.notifications.errors) io.err(`notification failed: ${e}`);
 }
 
-/** Registers `fleet health` and its options; `connections` is where the Automation
- *  API library plugs in. */
+/** Registers `fleet health` and its options; `connections.connect` reaches the stack
+ *  (main passes connectStack, src/health/stack.ts). */
 export function registerHealthCommand(program: Command, io: Io, catalog: () => Catalog, setCode: (code: number) => void,
   connections: HealthConnections = {}): void {
   const num = (min: number, max: number, integer = true) => (value: string): number => {

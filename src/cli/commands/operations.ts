@@ -2,10 +2,13 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { auditSinksFromEnv } from "../../audit/config";
 import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
-import type { FleetEvent } from "../../automation/events";
+import { describeChanges, type FleetEvent } from "../../automation/events";
 import { FleetAutomation, type DriftReport, type Report } from "../../automation/operations";
 import { PulumiCliError } from "../../automation/pulumi-cli";
 import { SecretsConfigError } from "../../automation/workspace";
+import { channelsFromEnv } from "../../notify/channels";
+import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
+import { notifyDeployment } from "../../notify/notifier";
 import { EXIT, table, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
 
@@ -29,7 +32,7 @@ interface CommonOptions {
 
 type Run = (fleet: FleetAutomation, opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<void>;
 
-/** Registers preview, up, refresh, destroy, rebuild, drift, outputs and history: each a
+/** Registers preview, up, refresh, destroy, rebuild, reprovision, drift, outputs and history: each a
  *  thin caller of src/automation. `setCode` receives the exit code. */
 export function registerOperations(program: Command, ctx: OperationsEnv, setCode: (code: number) => void): void {
   const add = (name: string, description: string, run: Run, configure: (c: Command) => Command = (c) => c) => {
@@ -49,7 +52,7 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
 
   const deploy = (op: "preview" | "up" | "refresh" | "destroy" | "drift"): Run => async (fleet, opts) => {
     const run = { ...runOptions(opts) };
-    const report = op === "preview" ? await fleet.preview(run) : op === "up" ? await fleet.up(run)
+    const report = op === "preview" ? await fleet.preview(run) : op === "up" ? await announced(ctx, opts.stack, "up", "fleet", () => fleet.up(run))
       : op === "refresh" ? await fleet.refresh(run) : op === "destroy" ? await fleet.destroy(run) : await fleet.drift(run);
     printReport(ctx, opts, report);
   };
@@ -60,10 +63,14 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
   add("drift", "list resources whose real state differs from the stack's (a refresh preview)", deploy("drift"));
   add("rebuild", "replace one node's server and re-run everything that follows it", async (fleet, opts, [hostname]) => {
     const reason = opts.overrideProtection as string | undefined;
-    const report = await fleet.rebuildNode(hostname!, { ...runOptions(opts), ...(reason !== undefined ? { overrideProtection: { reason } } : {}) });
+    const report = await announced(ctx, opts.stack, "rebuild", hostname!, () =>
+      fleet.rebuildNode(hostname!, { ...runOptions(opts), ...(reason !== undefined ? { overrideProtection: { reason } } : {}) }));
     printReport(ctx, opts, report);
   }, (c) => c.argument("<hostname>", "the node to rebuild")
     .option("--override-protection <reason>", "rebuild a protected node; the reason goes into the audit record"));
+  add("reprovision", "re-run one node's provisioning step with the whole playbook, and nothing else", async (fleet, opts, [hostname]) => {
+    printReport(ctx, opts, await announced(ctx, opts.stack, "reprovision", hostname!, () => fleet.reprovisionNode(hostname!, runOptions(opts))));
+  }, (c) => c.argument("<hostname>", "the node to re-provision"));
   add("outputs", "print the stack's outputs (secrets masked unless --show-secrets)", async (fleet, opts) => {
     const outputs = await fleet.outputs({ showSecrets: opts.showSecrets === true });
     if (opts.json) ctx.io.out(JSON.stringify(outputs));
@@ -121,6 +128,33 @@ function describe(err: unknown): [number, string[]] {
   const text = err instanceof Error ? err.message : String(err);
   const cliError = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim()).find((l) => l.startsWith("error:"));
   return [EXIT.operationFailed, [`fleet: ${cliError ?? text.split("\n")[0]}`]];
+}
+
+/** Runs a deployment (`up`, `rebuild`, `reprovision`) and tells the notification channels of the
+ *  environment (FLEET_NOTIFY_*) that it finished or failed. A refusal changed nothing and
+ *  is still told, since someone expected a deployment; a missing Pulumi CLI is not (no
+ *  deployment was attempted). A channel that fails is reported and changes no exit code. */
+async function announced<R extends Report>(ctx: OperationsEnv, stack: string, operation: "up" | "rebuild" | "reprovision", subject: string,
+  deployment: () => Promise<R>): Promise<R> {
+  const tell = async (ok: boolean, summary: string, correlationId: string) => {
+    const channels = channelsFromEnv(ctx.env);
+    if (channels.length === 0) return;
+    const delivery = await notifyDeployment({ hostname: subject, ok, summary, correlationId }, channels, {}, Date.now(), DEFAULT_RATE_LIMITS);
+    for (const error of delivery.errors) ctx.io.err(`notification failed: ${error}`);
+  };
+  let report: R;
+  try {
+    report = await deployment();
+  } catch (err) {
+    if (err instanceof OperationFailedError || err instanceof OperationRefusedError) {
+      const what = err instanceof OperationRefusedError ? "refused" : "failed";
+      await tell(false, `${operation} of stack ${stack} ${what}: ${err.message} (correlation ${err.correlationId})`, err.correlationId);
+    }
+    throw err;
+  }
+  await tell(true, `${operation} of stack ${stack} succeeded in ${duration(report.durationSeconds)}: ${describeChanges(report.changes)}` +
+    ` (correlation ${report.correlationId})`, report.correlationId);
+  return report;
 }
 
 function runOptions(opts: CommonOptions): { correlationId?: string; message?: string } {
