@@ -11,8 +11,9 @@ export const processIo: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Exit codes: 0 ok, 1 the input (fleet, catalog, stack file) is wrong, 2 the command line is wrong. */
-export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 the input (fleet, catalog, stack file) is wrong, 2 the command line is wrong;
+ *  10: `fleet diff` found a rebuild, a removal or a blocked change (CI asks for an extra approval). */
+export const EXIT = { ok: 0, invalidInput: 1, usage: 2, destructiveChange: 10 } as const;
 
 /** Prints issues one per line in compiler style, or as a JSON array for tools. */
 export function printIssues(io: Io, issues: readonly Issue[], format: "text" | "json" = "text"): void {

@@ -4,6 +4,7 @@ import { loadCatalog } from "../catalog/load";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
+import { diffCommand } from "./commands/diff";
 import { nextNameCommand } from "./commands/next-name";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
@@ -81,6 +82,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
       code = await planCommand(io, {
         stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
+        format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
+      });
+    });
+
+  program.command("diff")
+    .description("what merging the working tree over a git revision would do, node by node, with the cost delta (offline)")
+    .requiredOption("--base <ref>", "git revision to compare with (e.g. origin/main)")
+    .option("--stack <stack>", "one stack (default: every stack)")
+    .option("--project <dir>", "project directory inside the git repository", ".")
+    .option("--json", "print JSON for tools")
+    .option("--markdown", "print a pull-request comment")
+    .action(async (opts: { base: string; stack?: string; project: string; json?: boolean; markdown?: boolean }) => {
+      if (opts.json && opts.markdown) {
+        io.err("fleet diff: choose one of --json and --markdown");
+        code = EXIT.usage;
+        return;
+      }
+      code = await diffCommand(io, {
+        base: opts.base, projectDir: opts.project, ...(opts.stack ? { stack: opts.stack } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
       });
     });

@@ -18,6 +18,10 @@ export interface PlannedResource {
   readonly protect: boolean;
   /** Names of the resources it waits for. */
   readonly dependsOn: readonly string[];
+  /** Engine options that decide replace vs update (read by `fleet diff`). */
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly replacementTrigger?: unknown;
 }
 
 export interface PlannedNode {
@@ -132,6 +136,9 @@ function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): Pla
     inputs: reveal(r.inputs) as Record<string, unknown>,
     protect: r.protect,
     dependsOn: r.dependencies.map((urn) => byUrn.get(urn)?.name ?? urn),
+    deleteBeforeReplace: r.deleteBeforeReplace,
+    ignoreChanges: r.ignoreChanges,
+    ...(r.hasReplacementTrigger ? { replacementTrigger: reveal(r.replacementTrigger) } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
   readonly hasReplacementTrigger: boolean;
+  /** The replacementTrigger value: the engine replaces the resource when it changes. */
+  readonly replacementTrigger?: unknown;
   /** Inputs as the provider would receive them; secrets keep Pulumi's secret marker. */
   readonly inputs: Record<string, unknown>;
 }
@@ -34,6 +36,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getObject(): unknown;
 }
 
@@ -41,10 +44,9 @@ interface RegisterRequest {
  *  process-wide: one recorder per process. */
 export async function installRecorder(project: string, stack: string, fakeOutputs: OutputFaker): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
-  let nextId = 1;
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      const id = nextId++;
+      const id = mockId(args.type, args.name);
       return { id: String(id), state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, id) } };
     },
     call: (args) => args.inputs,
@@ -70,10 +72,20 @@ export async function installRecorder(project: string, stack: string, fakeOutput
       ignoreChanges: req.getIgnorechangesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       hasReplacementTrigger: req.hasReplacementTrigger(),
+      ...(req.hasReplacementTrigger() ? { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() } : {}),
       inputs: (req.getObject() as { toJavaScript(): Record<string, unknown> }).toJavaScript(),
     });
   };
   return recorded;
+}
+
+/** The id a mock resource gets: derived from its type and name (FNV-1a), so the same
+ *  resource has the same id in every plan, and two plans of different revisions can be
+ *  compared input by input. Large enough not to be mistaken for a port or a count. */
+export function mockId(type: string, name: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of `${type}::${name}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return 1_000_000_000 + (hash % 1_000_000_000);
 }
 
 /** Pulumi's marker for a secret value inside serialized inputs. */

@@ -1,0 +1,22 @@
+import { eur, table } from "../cli/format";
+import type { FleetDiff } from "./diff";
+
+/** The terminal view: one line per changed node, its consequences below, then totals. */
+export function diffText(diff: FleetDiff): string {
+  const lines = [`fleet diff ${diff.base} → ${diff.head}`, ""];
+  const changed = diff.nodes.filter((n) => n.change !== "unchanged");
+  if (changed.length === 0) lines.push("no node changes", "");
+  for (const n of changed) {
+    lines.push(`${n.change.toUpperCase().padEnd(9)} ${n.hostname} (${n.stack})  ${eur(n.monthlyCostEurBefore)} → ${eur(n.monthlyCostEurAfter)}`);
+    for (const c of n.consequences) lines.push(`          ${c}`);
+    n.steps.forEach((s, i) => lines.push(`          ${i + 1}. ${s}`));
+    for (const r of n.resources.filter((x) => x.action !== "unchanged")) {
+      lines.push(`            ${r.action.padEnd(9)} ${r.name}${r.changes.length > 0 ? `  [${r.changes.map((c) => c.input).join(", ")}]` : ""}`);
+    }
+  }
+  lines.push("", table(["stack", "€/month before", "after", "delta"], [
+    ...diff.stacks.map((s) => [s.stack, s.monthlyCostEurBefore, s.monthlyCostEurAfter, s.monthlyCostEurDelta]),
+    ["total", diff.totals.monthlyCostEurBefore, diff.totals.monthlyCostEurAfter, diff.totals.monthlyCostEurDelta],
+  ]), `prices as of ${diff.pricesAsOf.head} (catalog/sizes.yaml)`);
+  return lines.join("\n");
+}
