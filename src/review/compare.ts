@@ -1,4 +1,4 @@
-import { mockId } from "../offline/recorder";
+import { mockId } from "../offline/mock-id";
 import type { PlannedResource } from "../offline/plan-stack";
 import { resourceStep, UNKNOWN_TEXT, type ResourceStep } from "./engine-step";
 

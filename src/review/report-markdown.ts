@@ -14,7 +14,7 @@ const ICON: Record<NodeChange["change"], string> = {
   create: "🆕", update: "✏️", resize: "↕️", rebuild: "💥", delete: "🗑️", blocked: "⛔", unchanged: "",
 };
 
-function summary(diff: FleetDiff): string[] {
+function summary(diff: FleetDiff, limit: number): string[] {
   const lines = [COMMENT_MARKER, `## fleet diff: ${diff.base} → ${diff.head}`, ""];
   const changed = diff.nodes.filter((n) => n.change !== "unchanged");
   if (changed.length === 0) lines.push("No node changes.", "");
@@ -32,7 +32,17 @@ function summary(diff: FleetDiff): string[] {
   const destructive = diff.nodes.filter((n) => diff.destructive.includes(n.hostname));
   if (destructive.length > 0) {
     lines.push(`### ⚠️ Destructive changes (${destructive.length}) — need an extra approval`, "");
-    for (const n of destructive) lines.push(`- ${ICON[n.change]} **${n.change}** \`${n.hostname}\` (${n.stack}): ${n.consequences[0] ?? ""}`);
+    // The list is the point of the summary, but it may not take the whole comment.
+    let size = lines.join("\n").length;
+    let listed = 0;
+    for (const n of destructive) {
+      const line = `- ${ICON[n.change]} **${n.change}** \`${n.hostname}\` (${n.stack}): ${n.consequences[0] ?? ""}`;
+      if (size + line.length > limit / 2) break;
+      lines.push(line);
+      size += line.length + 1;
+      listed++;
+    }
+    if (listed < destructive.length) lines.push(`- … and ${destructive.length - listed} more destructive changes; \`fleet diff --json\` lists them all`);
     lines.push("");
   }
   return lines;
@@ -67,7 +77,7 @@ function short(value: unknown): string {
  *  changed node, destructive ones first. Details are cut, never the summary, when the
  *  comment would pass GitHub's limit, and the comment says so. */
 export function diffMarkdown(diff: FleetDiff, limit: number = COMMENT_LIMIT): string {
-  const head = summary(diff).join("\n");
+  const head = summary(diff, limit).join("\n");
   const order = (n: NodeChange) => (diff.destructive.includes(n.hostname) ? 0 : 1);
   const changed = diff.nodes.filter((n) => n.change !== "unchanged").sort((a, b) => order(a) - order(b));
   const sections = changed.map(details);
