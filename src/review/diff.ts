@@ -7,6 +7,7 @@ import { InvalidInputError, type Issue } from "../source/issues";
 import { compareResources } from "./compare";
 import type { ResourceStep } from "./engine-step";
 import { consequences, DESTRUCTIVE, NODE_CHANGES, nodeChangeKind, unblockSteps, type NodeChange, type NodeChangeKind } from "./node-change";
+import { checkPolicies, type PolicyViolation } from "./policy";
 import { revisionAt, workingTree, type RevisionRoot } from "./revision";
 import { changedNodes, readSide, revisionCatalog, writeSubsetFleet, type StackSide } from "./side";
 
@@ -32,6 +33,8 @@ export interface FleetDiff {
   /** Every rebuild, removal and blocked change, by hostname. */
   readonly destructive: readonly string[];
   readonly totals: { readonly monthlyCostEurBefore: number; readonly monthlyCostEurAfter: number; readonly monthlyCostEurDelta: number };
+  /** Policy violations of the head's changed resources (the rules of policy/). */
+  readonly policy: readonly PolicyViolation[];
 }
 
 export interface DiffOptions {
@@ -126,6 +129,7 @@ export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
     const stacks = options.stacks ?? stacksOf(baseRoot, headRoot);
     const stackDiffs: StackDiff[] = [];
     const nodes: NodeChange[] = [];
+    const policy: PolicyViolation[] = [];
     for (const stack of stacks) {
       const base = readSide(baseRoot, stack, baseCatalog);
       const head = readSide(headRoot, stack, headCatalog);
@@ -138,6 +142,9 @@ export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
       const [basePlan, headPlan] = await Promise.all([planSubset(baseRoot, base, changed), planSubset(headRoot, head, changed)]);
       const { summary, nodes: stackNodes } = stackDiff(stack, base, head, basePlan, headPlan);
       stackDiffs.push(summary);
+      if (headPlan) {
+        policy.push(...checkPolicies([...headPlan.fleetResources, ...headPlan.nodes.flatMap((n) => n.resources)], { catalog: headCatalog }));
+      }
       nodes.push(...stackNodes);
     }
     const before = sumEur(stackDiffs.map((s) => s.monthlyCostEurBefore));
@@ -150,6 +157,7 @@ export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
       nodes,
       destructive: nodes.filter((n) => DESTRUCTIVE.includes(n.change)).map((n) => n.hostname),
       totals: { monthlyCostEurBefore: before, monthlyCostEurAfter: after, monthlyCostEurDelta: sumEur([after, -before]) },
+      policy,
     };
   } finally {
     baseRoot.cleanup();

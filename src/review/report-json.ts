@@ -9,6 +9,7 @@ export function diffJson(diff: FleetDiff): string {
     pricesAsOf: diff.pricesAsOf,
     destructive: diff.destructive,
     totals: diff.totals,
+    policy: diff.policy,
     stacks: diff.stacks.map((s) => ({
       stack: s.stack, counts: s.counts, nodesPlanned: s.nodesPlanned,
       monthlyCostEurBefore: s.monthlyCostEurBefore, monthlyCostEurAfter: s.monthlyCostEurAfter, monthlyCostEurDelta: s.monthlyCostEurDelta,

@@ -29,6 +29,12 @@ function summary(diff: FleetDiff, limit: number): string[] {
   lines.push(`| **total** | | | | | | | | ${eur(t.monthlyCostEurBefore)} | ${eur(t.monthlyCostEurAfter)} | **${delta(t.monthlyCostEurDelta)}** |`, "");
   const dates = diff.pricesAsOf.base === diff.pricesAsOf.head ? diff.pricesAsOf.head : `${diff.pricesAsOf.base} (base), ${diff.pricesAsOf.head} (head)`;
   lines.push(`Prices: catalog/sizes.yaml as of ${dates}, EUR per month, net of VAT.`, "");
+  if (diff.policy.length > 0) {
+    lines.push(`### ❌ Policy violations (${diff.policy.length})`, "");
+    for (const v of diff.policy.slice(0, 50)) lines.push(`- **${v.policy}** \`${v.resource}\`: ${cell(v.message)}`);
+    if (diff.policy.length > 50) lines.push(`- … and ${diff.policy.length - 50} more; \`fleet diff --json\` lists them all`);
+    lines.push("");
+  }
   const destructive = diff.nodes.filter((n) => diff.destructive.includes(n.hostname));
   if (destructive.length > 0) {
     lines.push(`### ⚠️ Destructive changes (${destructive.length}) — need an extra approval`, "");

@@ -14,6 +14,10 @@ export function diffText(diff: FleetDiff): string {
       lines.push(`            ${r.action.padEnd(9)} ${r.name}${r.changes.length > 0 ? `  [${r.changes.map((c) => c.input).join(", ")}]` : ""}`);
     }
   }
+  if (diff.policy.length > 0) {
+    lines.push("", "policy violations:");
+    for (const v of diff.policy) lines.push(`  ${v.policy}: ${v.resource}: ${v.message}`);
+  }
   lines.push("", table(["stack", "€/month before", "after", "delta"], [
     ...diff.stacks.map((s) => [s.stack, s.monthlyCostEurBefore, s.monthlyCostEurAfter, s.monthlyCostEurDelta]),
     ["total", diff.totals.monthlyCostEurBefore, diff.totals.monthlyCostEurAfter, diff.totals.monthlyCostEurDelta],

@@ -218,6 +218,31 @@ describe("editing the fleet's defaults", () => {
   });
 });
 
+describe("opening SSH to the world in prd", () => {
+  const { json, markdown, doc } = change("ssh for all", "Pulumi.prd.yaml",
+    (t) => t.replace('node-fleet:sshSourceCidrs: ["203.0.113.10/32", "2001:db8:10::/48", "198.51.100.0/24"]', 'node-fleet:sshSourceCidrs: ["0.0.0.0/0"]'));
+  const violations = (doc as JsonDiff & { policy: { policy: string; resource: string; message: string }[] }).policy;
+
+  it("fails with exit 1 and the policy violation, as the policy pack would", () => {
+    expect(json.code).toBe(1);
+    expect(violations).toEqual([{
+      policy: "admin-ports-not-world-open", resource: "prd-sha-het-de-fsn1-001-fw",
+      message: "prd firewall prd-sha-het-de-fsn1-001-fw opens port 22 to 0.0.0.0/0; allow only the admin networks",
+    }]);
+    expect(json.stderr).toContain("admin-ports-not-world-open: prd-sha-het-de-fsn1-001-fw");
+  });
+
+  it("still prints the comment, with the violation in its summary", () => {
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain("### ❌ Policy violations (1)");
+  });
+
+  it("is undone for the commits that follow", () => {
+    project.git("revert", "--no-edit", "HEAD");
+    expect(project.diff("--base", "HEAD~2", "--stack", "prd").code).toBe(0);
+  });
+});
+
 describe("fleet diff --stack limits the comparison to one stack", () => {
   it("reports only that stack's nodes", () => {
     const doc = JSON.parse(project.diff("--base", "HEAD~1", "--stack", "stg", "--json").stdout) as JsonDiff;

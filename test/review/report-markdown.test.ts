@@ -20,6 +20,7 @@ function fleetDiff(nodes: NodeChange[]): FleetDiff {
       monthlyCostEurBefore: 1, monthlyCostEurAfter: 2, monthlyCostEurDelta: 1, stackResources: [], nodesPlanned: nodes.length }],
     nodes, destructive: nodes.filter((n) => n.change === "rebuild").map((n) => n.hostname),
     totals: { monthlyCostEurBefore: 1, monthlyCostEurAfter: 2, monthlyCostEurDelta: 1 },
+    policy: [],
   };
 }
 
@@ -30,6 +31,11 @@ describe("the pull-request comment", () => {
     expect(text).toContain("| prd | 0 | 0 | 2 | 0 | 0 | 0 | 0 | €1.00 | €2.00 | +€1.00 |");
     expect(text.match(/<details>/g)).toHaveLength(2);
     expect(text).not.toContain("were cut");
+  });
+
+  it("lists policy violations in the summary", () => {
+    const text = diffMarkdown({ ...fleetDiff([node(1, "resize")]), policy: [{ policy: "reserved-labels", resource: "prd-sha-het-de-fsn1-001-server", message: "lacks env" }] });
+    expect(text).toContain("### ❌ Policy violations (1)\n\n- **reserved-labels** `prd-sha-het-de-fsn1-001-server`: lacks env");
   });
 
   it("puts destructive nodes' details first", () => {

@@ -21,5 +21,10 @@ export async function diffCommand(io: Io, opts: DiffOptions): Promise<number> {
   io.out(render(diff));
   io.err(`compared ${diff.nodes.length} nodes in ${((Date.now() - started) / 1000).toFixed(1)}s` +
     (diff.destructive.length > 0 ? `; ${diff.destructive.length} destructive (exit ${EXIT.destructiveChange})` : ""));
+  if (diff.policy.length > 0) {
+    io.err(`${diff.policy.length} policy violations:`);
+    for (const v of diff.policy) io.err(`  ${v.policy}: ${v.resource}: ${v.message}`);
+    return EXIT.invalidInput;
+  }
   return diff.destructive.length > 0 ? EXIT.destructiveChange : EXIT.ok;
 }

@@ -1,4 +1,6 @@
+import { loadCatalog } from "../../catalog/load";
 import { planStack } from "../../offline/plan-stack";
+import { checkPolicies } from "../../review/policy";
 import { EXIT, type Io } from "../format";
 import { planJson, planMarkdown, planText } from "../plan-report";
 
@@ -17,5 +19,8 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   const render = { text: planText, json: planJson, markdown: planMarkdown }[opts.format];
   io.out(render(plan));
   io.err(`planned ${plan.nodes.length} nodes, ${plan.resourceCount} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return EXIT.ok;
+  // The policy pack's rules (policy/), offline: a violation fails the plan as it fails `pulumi preview --policy-pack`.
+  const violations = checkPolicies([...plan.fleetResources, ...plan.nodes.flatMap((n) => n.resources)], { catalog: loadCatalog() });
+  for (const v of violations) io.err(`policy ${v.policy}: ${v.resource}: ${v.message}`);
+  return violations.length > 0 ? EXIT.invalidInput : EXIT.ok;
 }
