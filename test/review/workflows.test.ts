@@ -58,6 +58,11 @@ describe("the GitHub workflows", () => {
     expect(jobs["up-prd"]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with).toMatchObject({ command: "up", "stack-name": "prd" });
   });
 
+  it("gate any change that reaches prd behind the admins' prd-review environment", () => {
+    const { jobs } = workflow("pull-request.yml");
+    expect(jobs["prd-change-approval"]).toMatchObject({ environment: "prd-review", if: "contains(fromJSON(needs.diff.outputs.stacks), 'prd')" });
+  });
+
   it("gate a destructive diff behind an environment that needs an admin's approval", () => {
     const { jobs } = workflow("pull-request.yml");
     expect(jobs["destructive-change-approval"]).toMatchObject({ environment: "destructive-change", if: "needs.diff.outputs.destructive == 'true'" });
@@ -121,5 +126,31 @@ describe("the affected stacks", () => {
     const dir = repo("src/program.ts");
     execFileSync("git", ["add", "src/program.ts"], { cwd: dir });
     expect(execFileSync(process.execPath, [script, "diff.json", "HEAD"], { cwd: dir, encoding: "utf8" }).trim()).toBe('["dev","prd","stg"]');
+  });
+});
+
+describe("CODEOWNERS", () => {
+  /** The owners GitHub would require for a path: the last matching line wins
+   *  (docs.github.com "About code owners"); patterns here are anchored paths, folders
+   *  ending in `/`, and `*` within a name. */
+  function owners(path: string): string[] {
+    const lines = readFileSync(join(ROOT, "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    let found: string[] = [];
+    for (const line of lines) {
+      const [pattern, ...who] = line.trim().split(/\s+/);
+      const regex = pattern === "*" ? /.*/ : new RegExp(`^${pattern!.replace(/^\//, "").replace(/\./g, "\\.").replace(/\*/g, "[^/]*")}${pattern!.endsWith("/") ? "" : "$"}`);
+      if (regex.test(path)) found = who;
+    }
+    return found;
+  }
+
+  it("needs the admins for the catalog, the playbooks and the stack files", () => {
+    for (const path of ["catalog/sizes.yaml", "ansible/roles/security/tasks/main.yml", "Pulumi.prd.yaml", "Pulumi.yaml", "policy/index.ts", ".github/workflows/deploy.yml"]) {
+      expect(owners(path), path).toEqual(["@node-fleet/admins"]);
+    }
+  });
+
+  it("lets managers or admins approve fleet.yaml, with prd changes gated by the prd-review environment", () => {
+    expect(owners("fleet.yaml")).toEqual(["@node-fleet/managers", "@node-fleet/admins"]);
   });
 });
