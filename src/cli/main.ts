@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
-import { loadCatalog } from "../catalog/load";
+import { DEFAULT_CATALOG_DIR, loadCatalog } from "../catalog/load";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
+import { catalogRefreshCommand } from "./commands/catalog-refresh";
 import { diffCommand } from "./commands/diff";
 import { nextNameCommand } from "./commands/next-name";
 import { planCommand } from "./commands/plan";
@@ -83,6 +84,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       code = await planCommand(io, {
         stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
+      });
+    });
+
+  program.commands.find((c) => c.name() === "catalog")!.command("refresh")
+    .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")
+    .option("--dry-run", "print the new sizes.yaml instead of writing it", false)
+    .action(async (opts: { dryRun: boolean }) => {
+      code = await catalogRefreshCommand(io, process.env, {
+        catalogDir: catalogDir ?? DEFAULT_CATALOG_DIR, dryRun: opts.dryRun, today: new Date().toISOString().slice(0, 10),
       });
     });
 
