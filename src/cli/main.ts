@@ -101,14 +101,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption("--base <ref>", "git revision to compare with (e.g. origin/main)")
     .option("--stack <stack>", "one stack (default: every stack)")
     .option("--project <dir>", "project directory inside the git repository", ".")
-    .option("--json", "print JSON for tools")
-    .option("--markdown", "print a pull-request comment")
+    .addOption(new Option("--json", "print JSON for tools").conflicts("markdown"))
+    .addOption(new Option("--markdown", "print a pull-request comment"))
     .action(async (opts: { base: string; stack?: string; project: string; json?: boolean; markdown?: boolean }) => {
-      if (opts.json && opts.markdown) {
-        io.err("fleet diff: choose one of --json and --markdown");
-        code = EXIT.usage;
-        return;
-      }
       code = await diffCommand(io, {
         base: opts.base, projectDir: opts.project, ...(opts.stack ? { stack: opts.stack } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
