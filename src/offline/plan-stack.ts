@@ -7,7 +7,7 @@ import { hasErrors, InvalidInputError } from "../source/issues";
 import { CONFIG_NAMESPACE, SECRET_KEYS, type StackSettings } from "../stack/settings";
 import { readStackFile } from "../stack/stack-file";
 import { lightenRuntimeForPlan } from "./plan-runtime";
-import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
+import { installRecorder, isSecretValue, UNKNOWN, type OutputFaker, type RecordedResource } from "./recorder";
 
 /** A resource as the offline plan shows it. */
 export interface PlannedResource {
@@ -51,6 +51,8 @@ export interface PlanOptions {
   readonly projectDir: string;
   /** A fleet file other than the stack's `fleetFile`. */
   readonly fleetFile?: string;
+  /** Outputs the mocks return (default none: every computed value shows as unknown). */
+  readonly fakeOutputs?: OutputFaker;
 }
 
 const PROJECT = "node-fleet";
@@ -70,7 +72,7 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
   if (settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
   const config = stackConfigMap(settings, settings.features.autoRegistration ? { registrationToken: PLACEHOLDER_SECRET } : {});
 
-  const recorded = await installRecorder(PROJECT, options.stack, () => ({}));
+  const recorded = await installRecorder(PROJECT, options.stack, options.fakeOutputs ?? (() => ({})));
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   // Pulumi records a stack trace on every internal promise for leak reports; on a large
   // fleet that is most of the time and memory of a plan. Our errors carry their meaning

@@ -35,11 +35,12 @@ export function compareResources(base: readonly PlannedResource[], head: readonl
   return [...steps.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
 }
 
-/** A mock id of a resource that will be created or replaced is not known before the
- *  deployment: the engine shows it as unknown. */
+/** The id and the outputs (fake-outputs.ts tokens carry the id) of a resource that will
+ *  be created or replaced are not known before the deployment: the engine shows them,
+ *  and any text built from them, as unknown. */
 function forgetIds(value: unknown, newIds: ReadonlyMap<number, string>): unknown {
   if (typeof value === "number" && newIds.has(value)) return UNKNOWN_TEXT;
-  if (typeof value === "string" && /^\d+$/.test(value) && newIds.has(Number(value))) return UNKNOWN_TEXT;
+  if (typeof value === "string" && [...(value.match(/\d{10}/g) ?? [])].some((d) => newIds.has(Number(d)))) return UNKNOWN_TEXT;
   if (Array.isArray(value)) return value.map((v) => forgetIds(v, newIds));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forgetIds(v, newIds)]));

@@ -3,6 +3,7 @@
 // so the program reads that revision's catalog and playbooks.
 import { planStack } from "../offline/plan-stack";
 import { InvalidInputError } from "../source/issues";
+import { reviewOutputs } from "./fake-outputs";
 
 async function run(): Promise<void> {
   const [stack, projectDir, fleetFile] = process.argv.slice(2);
@@ -12,7 +13,7 @@ async function run(): Promise<void> {
     return;
   }
   try {
-    const plan = await planStack({ stack, projectDir, fleetFile });
+    const plan = await planStack({ stack, projectDir, fleetFile, fakeOutputs: reviewOutputs });
     process.stdout.write(JSON.stringify(plan));
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;

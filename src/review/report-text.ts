@@ -18,9 +18,11 @@ export function diffText(diff: FleetDiff): string {
     lines.push("", "policy violations:");
     for (const v of diff.policy) lines.push(`  ${v.policy}: ${v.resource}: ${v.message}`);
   }
+  const money = (c: { monthlyCostEurBefore: number; monthlyCostEurAfter: number; monthlyCostEurDelta: number }) =>
+    [eur(c.monthlyCostEurBefore), eur(c.monthlyCostEurAfter), `${c.monthlyCostEurDelta >= 0 ? "+" : "-"}${eur(Math.abs(c.monthlyCostEurDelta))}`];
   lines.push("", table(["stack", "€/month before", "after", "delta"], [
-    ...diff.stacks.map((s) => [s.stack, s.monthlyCostEurBefore, s.monthlyCostEurAfter, s.monthlyCostEurDelta]),
-    ["total", diff.totals.monthlyCostEurBefore, diff.totals.monthlyCostEurAfter, diff.totals.monthlyCostEurDelta],
+    ...diff.stacks.map((s) => [s.stack, ...money(s)]),
+    ["total", ...money(diff.totals)],
   ]), `prices as of ${diff.pricesAsOf.head} (catalog/sizes.yaml)`);
   return lines.join("\n");
 }

@@ -99,8 +99,11 @@ describe("resizing a protected production node", () => {
     expect(markdown.stdout).toContain("↕️ <b>resize</b> <code>prd-sha-het-de-fsn1-001</code>");
   });
 
-  it("leaves every other resource of the node alone", () => {
-    expect(node("prd-sha-het-de-fsn1-001").resources.filter((r) => r.action !== "unchanged").map((r) => r.name)).toEqual(["prd-sha-het-de-fsn1-001-server"]);
+  it("tells the platform the new size, and leaves every other resource of the node alone", () => {
+    expect(node("prd-sha-het-de-fsn1-001").resources.filter((r) => r.action !== "unchanged").map((r) => [r.name, r.action])).toEqual([
+      ["prd-sha-het-de-fsn1-001-register", "update"], ["prd-sha-het-de-fsn1-001-server", "update"]]);
+    const env = node("prd-sha-het-de-fsn1-001").resources.find((r) => r.name.endsWith("-register"))!.changedInputs[0]!;
+    expect(JSON.parse((env.after as Record<string, string>).NODE_REGISTRATION!)).toMatchObject({ size: "cpx42", monthlyCostEur: price("cpx42") });
   });
 });
 
@@ -121,6 +124,7 @@ describe("rebuilding a node by its counter", () => {
 
   it("re-provisions the new server and points reverse DNS and DNS at it", () => {
     expect(resource("stg-sha-het-de-fsn1-001", "-provision")).toMatchObject({ action: "replace", replaceBecause: expect.arrayContaining(["triggers"]) });
+    expect(resource("stg-sha-het-de-fsn1-001", "-a").changedInputs).toEqual([{ input: "content", before: expect.stringMatching(/^ipv4-of-\d+$/), after: "(known after deploy)" }]);
     expect(resource("stg-sha-het-de-fsn1-001", "-rdns-v4").action).toBe("replace");
     expect(resource("stg-sha-het-de-fsn1-001", "-a").action).toBe("update");
     expect(resource("stg-sha-het-de-fsn1-001", "-panel-password")).toMatchObject({ action: "replace", replaceBecause: ["keepers"] });
@@ -133,6 +137,20 @@ describe("rebuilding a node by its counter", () => {
   it("names the rebuild in the Markdown summary's destructive section", () => {
     expect(markdown.code).toBe(10);
     expect(markdown.stdout).toMatch(/Destructive changes \(1\)[\s\S]*💥 \*\*rebuild\*\* `stg-sha-het-de-fsn1-001`/);
+  });
+});
+
+describe("putting a node into maintenance", () => {
+  const { json, node, resource } = change("stg 001 maintenance", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: { rebuild: 1 }", "stg-sha-het-de-fsn1-001: { rebuild: 1, status: maintenance }"));
+
+  it("re-sends the registration with the new status and touches nothing else", () => {
+    expect(json.code).toBe(0);
+    expect(node("stg-sha-het-de-fsn1-001").change).toBe("update");
+    expect(node("stg-sha-het-de-fsn1-001").consequences).toEqual([
+      "enters maintenance: the platform stops placing new sites on it", "the platform registration is sent again"]);
+    const env = resource("stg-sha-het-de-fsn1-001", "-register").changedInputs[0]!;
+    expect(JSON.parse((env.after as Record<string, string>).NODE_REGISTRATION!).status).toBe("maintenance");
+    expect(node("stg-sha-het-de-fsn1-001").resources.filter((r) => r.action !== "unchanged").map((r) => r.name)).toEqual(["stg-sha-het-de-fsn1-001-register"]);
   });
 });
 
