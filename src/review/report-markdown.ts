@@ -27,6 +27,9 @@ function summary(diff: FleetDiff, limit: number): string[] {
   }
   const t = diff.totals;
   lines.push(`| **total** | | | | | | | | ${eur(t.monthlyCostEurBefore)} | ${eur(t.monthlyCostEurAfter)} | **${delta(t.monthlyCostEurDelta)}** |`, "");
+  for (const s of diff.stacks.filter((x) => x.stackResources.length > 0)) {
+    lines.push(`Stack ${s.stack} itself: ${s.stackResources.map((r) => `${r.action} \`${r.name}\``).join(", ")}.`, "");
+  }
   const dates = diff.pricesAsOf.base === diff.pricesAsOf.head ? diff.pricesAsOf.head : `${diff.pricesAsOf.base} (base), ${diff.pricesAsOf.head} (head)`;
   lines.push(`Prices: catalog/sizes.yaml as of ${dates}, EUR per month, net of VAT.`, "");
   if (diff.policy.length > 0) {

@@ -261,6 +261,26 @@ describe("opening SSH to the world in prd", () => {
   });
 });
 
+describe("adding a fleet-wide master key to stg", () => {
+  const { json, markdown, doc, resource } = change("master key", "Pulumi.stg.yaml", (t) => t.replace(
+    "# node-fleet:masterSshPublicKey: ssh-ed25519 AAAA... ops@example.com",
+    "node-fleet:masterSshPublicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZnXTLnUcIbQbjORKANeESwpmDA6xxOqXoZVz8Pb7ZA ops@example.com"));
+  const stg = () => (doc.stacks as unknown as { stack: string; stackResources: { name: string; action: string }[] }[]).find((s) => s.stack === "stg")!;
+
+  it("creates the stack's master key", () => {
+    expect(json.code).toBe(0);
+    expect(stg().stackResources.map((r) => [r.name, r.action])).toEqual([["node-fleet-stg-master", "create"]]);
+    expect(markdown.stdout).toContain("Stack stg itself: create `node-fleet-stg-master`.");
+  });
+
+  it("re-runs provisioning to install the key, and never replaces a server for its new sshKeys (ignoreChanges)", () => {
+    for (const hostname of ["stg-sha-het-de-fsn1-001", "stg-sha-het-de-nbg1-001"]) {
+      expect(resource(hostname, "-provision").action).toBe("update");
+      expect(resource(hostname, "-server").action).toBe("unchanged");
+    }
+  });
+});
+
 describe("fleet diff --stack limits the comparison to one stack", () => {
   it("reports only that stack's nodes", () => {
     const doc = JSON.parse(project.diff("--base", "HEAD~1", "--stack", "stg", "--json").stdout) as JsonDiff;
