@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import type { Catalog } from "../catalog/catalog";
 import type { StackPlan } from "../offline/plan-stack";
 import { sumEur } from "../plan/cost";
 import { InvalidInputError, type Issue } from "../source/issues";
 import { compareResources } from "./compare";
 import type { ResourceStep } from "./engine-step";
 import { consequences, DESTRUCTIVE, NODE_CHANGES, nodeChangeKind, unblockSteps, type NodeChange, type NodeChangeKind } from "./node-change";
+import type { PlanRequest } from "./plan-worker";
 import { checkPolicies, type PolicyViolation } from "./policy";
 import { revisionAt, workingTree, type RevisionRoot } from "./revision";
 import { changedNodes, readSide, revisionCatalog, writeSubsetFleet, type StackSide } from "./side";
@@ -50,32 +52,51 @@ function stacksOf(...roots: RevisionRoot[]): string[] {
   return [...new Set(names)].sort();
 }
 
-/** Plans a subset of one side's nodes under mocks in a child process (mocks are
- *  process-wide), with that revision's program inputs. */
-function planSubset(root: RevisionRoot, side: StackSide, hostnames: ReadonlySet<string>): Promise<StackPlan | undefined> {
-  const mine = new Set([...hostnames].filter((h) => side.plans.has(h)));
-  if (!side.exists || mine.size === 0) return Promise.resolve(undefined);
-  const subset = join(root.dir, `.fleet-diff-${side.stack}.yaml`);
-  writeSubsetFleet(side, mine, subset);
-  return new Promise((resolvePlan, reject) => {
-    const child = spawn(process.execPath, [join(root.dir, "dist/review/plan-worker.js"), side.stack, root.dir, subset],
-      { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const stderr = Buffer.concat(err).toString();
-      if (code === 0) return resolvePlan(JSON.parse(Buffer.concat(out).toString()) as StackPlan);
-      if (code === 1) {
-        try {
-          return reject(new InvalidInputError(JSON.parse(stderr) as Issue[]));
-        } catch { /* not issues: report the text below */ }
-      }
-      reject(new Error(`offline plan of stack ${side.stack} at ${root.label} failed (exit ${code}):\n${stderr}`));
-    });
+/** A planning process started for a revision: it loads Pulumi while the caller decides
+ *  what to plan, then plans one stack's subset under mocks (mocks are process-wide). */
+interface Planner {
+  plan(side: StackSide, hostnames: ReadonlySet<string>): Promise<StackPlan | undefined>;
+  /** Ends the process if it was never asked to plan. */
+  close(): void;
+}
+
+function startPlanner(root: RevisionRoot): Planner {
+  const child = spawn(process.execPath, [join(root.dir, "dist/review/plan-worker.js")], { stdio: ["pipe", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (d: Buffer) => out.push(d));
+  child.stderr.on("data", (d: Buffer) => err.push(d));
+  const exited = new Promise<number | null>((done, fail) => {
+    child.on("error", fail);
+    child.on("close", done);
   });
+  // Only a planner asked to plan awaits its exit; a spawn failure must not go unhandled otherwise.
+  exited.catch(() => undefined);
+  return {
+    close: () => { if (!child.stdin.writableEnded) child.kill(); },
+    async plan(side, hostnames) {
+      const mine = new Set([...hostnames].filter((h) => side.plans.has(h)));
+      if (!side.exists || mine.size === 0) {
+        child.kill();
+        return undefined;
+      }
+      const fleetFile = join(root.dir, `.fleet-diff-${side.stack}.yaml`);
+      writeSubsetFleet(side, mine, fleetFile);
+      const request: PlanRequest = { stack: side.stack, projectDir: root.dir, fleetFile };
+      child.stdin.end(JSON.stringify(request));
+      const code = await exited;
+      const stderr = Buffer.concat(err).toString();
+      if (code === 0) return JSON.parse(Buffer.concat(out).toString()) as StackPlan;
+      if (code === 1) {
+        let issues: Issue[] | undefined;
+        try {
+          issues = JSON.parse(stderr) as Issue[];
+        } catch { /* not issues: reported below */ }
+        if (issues) throw new InvalidInputError(issues);
+      }
+      throw new Error(`offline plan of stack ${side.stack} at ${root.label} failed (exit ${code}):\n${stderr}`);
+    },
+  };
 }
 
 function stackDiff(stack: string, base: StackSide, head: StackSide, basePlan?: StackPlan, headPlan?: StackPlan): { summary: StackDiff; nodes: NodeChange[] } {
@@ -116,6 +137,35 @@ function stackDiff(stack: string, base: StackSide, head: StackSide, basePlan?: S
   };
 }
 
+interface Revision {
+  readonly root: RevisionRoot;
+  readonly catalog: Catalog;
+}
+
+/** One stack: its two sides decided without Pulumi, then the differing nodes planned
+ *  under mocks at both revisions (the planning processes start first, so loading
+ *  Pulumi overlaps the resolving of every node). */
+async function diffStack(stack: string, baseRev: Revision, headRev: Revision, progress: (line: string) => void) {
+  const planners = [startPlanner(baseRev.root), startPlanner(headRev.root)] as const;
+  try {
+    const base = readSide(baseRev.root, stack, baseRev.catalog);
+    const head = readSide(headRev.root, stack, headRev.catalog);
+    if (!base.exists && !head.exists) {
+      throw new InvalidInputError([{ file: `Pulumi.${stack}.yaml`, line: 1, col: 1, severity: "error", code: "stack-file",
+        message: `stack "${stack}" has no stack file at ${baseRev.root.label} nor in the working tree` }]);
+    }
+    const changed = changedNodes(base, head);
+    progress(`stack ${stack}: ${changed.size} of ${new Set([...base.plans.keys(), ...head.plans.keys()]).size} nodes differ; planning them at both revisions…`);
+    const [basePlan, headPlan] = await Promise.all([planners[0].plan(base, changed), planners[1].plan(head, changed)]);
+    const policy = headPlan
+      ? checkPolicies([...headPlan.fleetResources, ...headPlan.nodes.flatMap((n) => n.resources)], { catalog: headRev.catalog })
+      : [];
+    return { ...stackDiff(stack, base, head, basePlan, headPlan), policy };
+  } finally {
+    for (const planner of planners) planner.close();
+  }
+}
+
 /** Compares the project at a git revision with its working tree, stack by stack. Nodes
  *  whose resolved plans are equal are decided without running the program; the rest
  *  are planned under mocks at both revisions, in parallel. */
@@ -131,21 +181,10 @@ export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
     const nodes: NodeChange[] = [];
     const policy: PolicyViolation[] = [];
     for (const stack of stacks) {
-      const base = readSide(baseRoot, stack, baseCatalog);
-      const head = readSide(headRoot, stack, headCatalog);
-      if (!base.exists && !head.exists) {
-        throw new InvalidInputError([{ file: `Pulumi.${stack}.yaml`, line: 1, col: 1, severity: "error", code: "stack-file",
-          message: `stack "${stack}" has no stack file at ${baseRoot.label} nor in the working tree` }]);
-      }
-      const changed = changedNodes(base, head);
-      progress(`stack ${stack}: ${changed.size} of ${new Set([...base.plans.keys(), ...head.plans.keys()]).size} nodes differ; planning them at both revisions…`);
-      const [basePlan, headPlan] = await Promise.all([planSubset(baseRoot, base, changed), planSubset(headRoot, head, changed)]);
-      const { summary, nodes: stackNodes } = stackDiff(stack, base, head, basePlan, headPlan);
-      stackDiffs.push(summary);
-      if (headPlan) {
-        policy.push(...checkPolicies([...headPlan.fleetResources, ...headPlan.nodes.flatMap((n) => n.resources)], { catalog: headCatalog }));
-      }
-      nodes.push(...stackNodes);
+      const result = await diffStack(stack, { root: baseRoot, catalog: baseCatalog }, { root: headRoot, catalog: headCatalog }, progress);
+      stackDiffs.push(result.summary);
+      nodes.push(...result.nodes);
+      policy.push(...result.policy);
     }
     const before = sumEur(stackDiffs.map((s) => s.monthlyCostEurBefore));
     const after = sumEur(stackDiffs.map((s) => s.monthlyCostEurAfter));

@@ -29,7 +29,9 @@ export const UNKNOWN_TEXT = "(known after deploy)";
 /** Inputs as the engine diffs them: pulumi pkg/resource/deploy/step_generator.go
  *  processIgnoreChanges copies the old value of every ignored path into the new inputs
  *  before the provider's Diff, so an ignored input can never cause an update or a
- *  replace. */
+ *  replace. Paths are applied at their top-level input (the program ignores whole
+ *  inputs only: `userData`, `sshKeys`), which can only hide more, never show a change
+ *  the engine would not make. */
 export function applyIgnoreChanges(oldInputs: Record<string, unknown>, newInputs: Record<string, unknown>,
   ignoreChanges: readonly string[]): Record<string, unknown> {
   const result = { ...newInputs };
