@@ -13,6 +13,7 @@ import { installRecorder, isSecretValue, UNKNOWN, type OutputFaker, type Recorde
 export interface PlannedResource {
   readonly type: string;
   readonly name: string;
+  readonly urn: string;
   /** Inputs with secrets shown as "[secret]" and computed values as "(known after deploy)". */
   readonly inputs: Record<string, unknown>;
   readonly protect: boolean;
@@ -135,6 +136,7 @@ function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): Pla
   return {
     type: r.type,
     name: r.name,
+    urn: engineUrn(r, byUrn),
     inputs: reveal(r.inputs) as Record<string, unknown>,
     protect: r.protect,
     dependsOn: r.dependencies.map((urn) => byUrn.get(urn)?.name ?? urn),
@@ -142,6 +144,17 @@ function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): Pla
     ignoreChanges: r.ignoreChanges,
     ...(r.hasReplacementTrigger ? { replacementTrigger: reveal(r.replacementTrigger) } : {}),
   };
+}
+
+/** The URN the engine gives a resource: the parent's URN with its name dropped, then
+ *  `$type::name` — the whole chain of parent types (@pulumi/pulumi resource.ts
+ *  createUrn, the engine's resource.NewURN). Pulumi's mock monitor keeps only the last
+ *  parent type, so the recorded URN is rebuilt from the recorded parents. */
+function engineUrn(r: RecordedResource, byUrn: Map<string, RecordedResource>): string {
+  const parent = byUrn.get(r.parent);
+  if (!parent || parent.type === "pulumi:pulumi:Stack") return `urn:pulumi:${pulumi.getStack()}::${PROJECT}::${r.type}::${r.name}`;
+  const parentUrn = engineUrn(parent, byUrn);
+  return `${parentUrn.slice(0, parentUrn.lastIndexOf("::"))}$${r.type}::${r.name}`;
 }
 
 /** Inputs as a reviewer may see them: never a secret's value, and unknowns named. */

@@ -119,7 +119,7 @@ function stackDiff(stack: string, base: StackSide, head: StackSide, basePlan?: S
     return {
       hostname, stack, change,
       consequences: consequences(change, before, after, steps),
-      steps: unblockSteps(change, hostname, stack, !after),
+      steps: unblockSteps(change, { hostname, stack, environment: (after ?? before)!.environment }, steps, !after),
       monthlyCostEurBefore: before?.monthlyCostEur ?? 0,
       monthlyCostEurAfter: after?.monthlyCostEur ?? 0,
       resources: steps,

@@ -13,6 +13,7 @@ export interface InputChange {
 export interface ResourceStep {
   readonly type: string;
   readonly name: string;
+  readonly urn: string;
   readonly action: ResourceAction;
   /** Changed inputs (after ignoreChanges), secrets shown as "[secret]". */
   readonly changes: readonly InputChange[];
@@ -69,7 +70,7 @@ function blockedBy(action: ResourceAction, before: PlannedResource, after?: Plan
 export function resourceStep(before: PlannedResource | undefined, after: PlannedResource | undefined,
   dependencyIsNew: boolean): ResourceStep {
   const subject = (after ?? before)!;
-  const base = { type: subject.type, name: subject.name, deleteBeforeReplace: subject.deleteBeforeReplace };
+  const base = { type: subject.type, name: subject.name, urn: subject.urn, deleteBeforeReplace: subject.deleteBeforeReplace };
   if (!before) return { ...base, action: "create", changes: [], replaceBecause: [] };
   if (!after) {
     const blocked = blockedBy("delete", before);

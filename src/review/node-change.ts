@@ -120,16 +120,31 @@ export function consequences(kind: NodeChangeKind, before: NodePlan | undefined,
   return words;
 }
 
-/** The exact steps that let a blocked change proceed (Pulumi's protect and Hetzner's
- *  protection are both lifted by the node's own `protect: false`). */
-export function unblockSteps(kind: NodeChangeKind, hostname: string, stack: string, removed: boolean): string[] {
+/** The exact steps that let a blocked change proceed. Outside prd the node's own
+ *  `protect: false` lifts Pulumi's protect and Hetzner's protection in one deployment.
+ *  In prd the policy pack requires protected servers, so an admin lifts the protection
+ *  of exactly the blocked resources by hand — in the state (`pulumi state unprotect`,
+ *  which the engine's check `new.Protect && old.Protect` then lets through) and at
+ *  Hetzner — and the change then deploys as reviewed. */
+export function unblockSteps(kind: NodeChangeKind, node: { hostname: string; stack: string; environment: string },
+  steps: readonly ResourceStep[], removed: boolean): string[] {
   if (kind !== "blocked") return [];
+  const blocked = steps.filter((s) => s.blocked);
+  const server = blocked.some((s) => s.type === "hcloud:index/server:Server");
+  const what = removed ? "the removal" : server ? "the rebuild" : "the replacement";
+  if (node.environment !== "prd") {
+    return [
+      `In a first pull request keep ${node.hostname} and set \`protect: false\` on it in fleet.yaml; after merging, run \`pulumi up -s ${node.stack}\` ` +
+        "(it only lifts Pulumi's protect and Hetzner's delete and rebuild protection).",
+      `Then make this change in a second pull request; \`fleet diff\` shows ${what} instead of a block.`,
+      ...(removed ? [] : [`Afterwards remove \`protect: false\` from ${node.hostname}.`]),
+    ];
+  }
   return [
-    `In a first pull request keep ${hostname} in fleet.yaml and set \`protect: false\` on it; after merging, run \`pulumi up -s ${stack}\` ` +
-      "(it only lifts Pulumi's protect and Hetzner's delete and rebuild protection).",
-    removed
-      ? `Then remove ${hostname} in a second pull request; \`fleet diff\` shows it as removed.`
-      : "Then make this change in a second pull request; `fleet diff` shows it as a rebuild.",
-    removed ? "" : `Afterwards remove \`protect: false\` from ${hostname} so it is protected again.`,
-  ].filter(Boolean);
+    `An admin approves ${what} of ${node.hostname} in this pull request (prd servers stay protected by policy).`,
+    ...(server ? [`Just before deploying, lift Hetzner's protection: \`hcloud server disable-protection ${node.hostname} delete rebuild\`.`] : []),
+    `Lift Pulumi's protection of the ${blocked.length} blocked resources in the state: ` +
+      blocked.map((s) => `\`pulumi state unprotect -s ${node.stack} --yes '${s.urn}'\``).join("; ") + ".",
+    `Merge and deploy (\`pulumi up -s ${node.stack}\`); the offline diff keeps showing the block, the real \`pulumi preview\` shows ${what}.`,
+  ];
 }

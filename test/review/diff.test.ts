@@ -166,9 +166,11 @@ describe("changing the image of a protected production node", () => {
     expect(node("prd-sha-het-de-fsn1-002").consequences[0]).toMatch(/^blocked: this change would rebuild the node \(because: image ubuntu-24\.04 → debian-12\)/);
   });
 
-  it("gives the exact steps to proceed", () => {
-    expect(node("prd-sha-het-de-fsn1-002").steps).toHaveLength(3);
-    expect(node("prd-sha-het-de-fsn1-002").steps[0]).toContain("set `protect: false` on it; after merging, run `pulumi up -s prd`");
+  it("gives the exact steps to proceed, keeping prd servers protected as the policy requires", () => {
+    const steps = node("prd-sha-het-de-fsn1-002").steps;
+    expect(steps).toHaveLength(4);
+    expect(steps[1]).toBe("Just before deploying, lift Hetzner's protection: `hcloud server disable-protection prd-sha-het-de-fsn1-002 delete rebuild`.");
+    expect(steps[2]).toContain("`pulumi state unprotect -s prd --yes 'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode$hcloud:index/server:Server::prd-sha-het-de-fsn1-002-server'`");
   });
 });
 
@@ -180,7 +182,7 @@ describe("removing a protected production node", () => {
     expect(node("prd-sha-het-de-fsn1-002").change).toBe("blocked");
     const server = node("prd-sha-het-de-fsn1-002").resources.find((r) => r.name.endsWith("-server"))!;
     expect(server).toMatchObject({ action: "delete", blocked: "Pulumi `protect` is set" });
-    expect(node("prd-sha-het-de-fsn1-002").steps[1]).toBe("Then remove prd-sha-het-de-fsn1-002 in a second pull request; `fleet diff` shows it as removed.");
+    expect(node("prd-sha-het-de-fsn1-002").steps[0]).toBe("An admin approves the removal of prd-sha-het-de-fsn1-002 in this pull request (prd servers stay protected by policy).");
   });
 
   it("counts the saving the removal would bring", () => {

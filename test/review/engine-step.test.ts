@@ -3,7 +3,7 @@ import type { PlannedResource } from "../../src/offline/plan-stack";
 import { applyIgnoreChanges, resourceStep } from "../../src/review/engine-step";
 
 const server = (inputs: Record<string, unknown>, opts: Partial<PlannedResource> = {}): PlannedResource => ({
-  type: "hcloud:index/server:Server", name: "n-server", inputs, protect: false, dependsOn: [],
+  type: "hcloud:index/server:Server", name: "n-server", urn: "urn:pulumi:prd::node-fleet::hcloud:index/server:Server::n-server", inputs, protect: false, dependsOn: [],
   deleteBeforeReplace: true, ignoreChanges: ["userData", "sshKeys"], replacementTrigger: 0, ...opts,
 });
 
@@ -55,7 +55,7 @@ describe("the engine's step for one resource (pulumi step_generator.go)", () => 
 
   it("counts unknown inputs as changed when a dependency is created or replaced", () => {
     const rdns = (o: Partial<PlannedResource>): PlannedResource => ({
-      type: "hcloud:index/rdns:Rdns", name: "n-rdns-v4", inputs: { ipAddress: "(known after deploy)", dnsPtr: "n.example.com" },
+      type: "hcloud:index/rdns:Rdns", name: "n-rdns-v4", urn: "urn:pulumi:prd::node-fleet::hcloud:index/rdns:Rdns::n-rdns-v4", inputs: { ipAddress: "(known after deploy)", dnsPtr: "n.example.com" },
       protect: false, dependsOn: ["n-server"], deleteBeforeReplace: false, ignoreChanges: [], ...o,
     });
     expect(resourceStep(rdns({}), rdns({}), false).action).toBe("unchanged");

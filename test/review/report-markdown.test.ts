@@ -8,7 +8,7 @@ function node(i: number, change: NodeChange["change"]): NodeChange {
   return {
     hostname, stack: "prd", change, consequences: [`${change} of ${hostname}: ${"a long explanation ".repeat(5)}`], steps: [],
     monthlyCostEurBefore: 5.99, monthlyCostEurAfter: 10.49,
-    resources: [{ type: "hcloud:index/server:Server", name: `${hostname}-server`, action: "update", deleteBeforeReplace: true,
+    resources: [{ type: "hcloud:index/server:Server", name: `${hostname}-server`, urn: `urn:${hostname}`, action: "update", deleteBeforeReplace: true,
       replaceBecause: [], changes: [{ input: "serverType", before: "cpx22", after: "cpx32" }] }],
   };
 }
