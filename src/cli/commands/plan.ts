@@ -5,6 +5,7 @@ import { validateFleetFile } from "../../fleet/validate";
 import { planFleet } from "../../plan/node-plan";
 import { describeServerChange, plansAsDeployed, serverChanges } from "../../plan/server-change";
 import { planStack } from "../../offline/plan-stack";
+import { checkPolicies, type PolicyContext, type PolicyViolation } from "../../review/policy";
 import { readStackFile } from "../../stack/stack-file";
 import { formatIssue } from "../../source/issues";
 import { EXIT, type Io } from "../format";
@@ -32,6 +33,10 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     io.out(text);
   });
   let planned = 0;
+  // The policy pack's rules (policy/), offline, on each batch as it streams past: a
+  // violation fails the plan as it fails `pulumi preview --policy-pack`.
+  let policyContext: PolicyContext | undefined;
+  const violations: PolicyViolation[] = [];
   let finished = false;
   try {
     await planStack({
@@ -42,18 +47,26 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
       header: (h) => {
         progress.clear();
         for (const warning of h.warnings) io.err(formatIssue(warning));
+        policyContext = { catalog: loadCatalog(h.catalogDir) };
         sink.header(h);
         progress.update(`planning stack ${opts.stack}: 0/${h.nodeCount} nodes (Pulumi mock runtime; nothing is contacted)`);
       },
-      nodes: (nodes) => sink.nodes(nodes),
-      summary: (summary) => sink.summary(summary),
+      nodes: (nodes) => {
+        violations.push(...checkPolicies(nodes.flatMap((n) => n.resources), policyContext!));
+        sink.nodes(nodes);
+      },
+      summary: (summary) => {
+        violations.push(...checkPolicies(summary.fleetResources, policyContext!));
+        sink.summary(summary);
+      },
     });
     finished = true;
   } finally {
     progress.done(finished ? `planned ${planned} node${planned === 1 ? "" : "s"} in ${((Date.now() - started) / 1000).toFixed(1)}s` : undefined);
   }
   if (opts.base) io.out(["", `Server changes against ${opts.base}:`, ...changesAgainst(opts.base, opts), ""].join("\n"));
-  return EXIT.ok;
+  for (const v of violations) io.err(`policy ${v.policy}: ${v.resource}: ${v.message}`);
+  return violations.length > 0 ? EXIT.invalidInput : EXIT.ok;
 }
 
 /** Rebuilds (which erase disks) and resizes that the fleet edit causes, compared with a base. */
