@@ -1,6 +1,7 @@
 import { mockId } from "../offline/mock-id";
 import type { PlannedResource } from "../offline/plan-stack";
-import { resourceStep, UNKNOWN_TEXT, type ResourceStep } from "./engine-step";
+import { UNKNOWN_TEXT } from "./engine-rules";
+import { resourceStep, type ResourceStep } from "./engine-step";
 
 /** The steps for one set of resources (a node's, or the stack's own), base → head, in
  *  dependency order, so that a replaced resource makes the ids and addresses its

@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { PlannedResource } from "../../src/offline/plan-stack";
-import { applyIgnoreChanges, resourceStep } from "../../src/review/engine-step";
+import { processIgnoreChanges } from "../../src/review/engine-rules";
+import { resourceStep } from "../../src/review/engine-step";
 
 const server = (inputs: Record<string, unknown>, opts: Partial<PlannedResource> = {}): PlannedResource => ({
   type: "hcloud:index/server:Server", name: "n-server", urn: "urn:pulumi:prd::node-fleet::hcloud:index/server:Server::n-server", inputs, protect: false, dependsOn: [],
-  deleteBeforeReplace: true, ignoreChanges: ["userData", "sshKeys"], replacementTrigger: 0, ...opts,
+  deleteBeforeReplace: true, ignoreChanges: ["userData", "location"], replacementTrigger: 0, ...opts,
 });
 
 describe("the engine's step for one resource (pulumi step_generator.go)", () => {
   it("copies ignored inputs from the old state before diffing (processIgnoreChanges)", () => {
-    expect(applyIgnoreChanges({ userData: "a", image: "x" }, { userData: "b", image: "y" }, ["userData"])).toEqual({ userData: "a", image: "y" });
-    const step = resourceStep(server({ userData: "a", sshKeys: ["1"] }), server({ userData: "b", sshKeys: ["2"] }), false);
+    expect(processIgnoreChanges({ userData: "b", image: "y" }, { userData: "a", image: "x" }, ["userData"])).toEqual({ userData: "a", image: "y" });
+    const step = resourceStep(server({ userData: "a", location: "fsn1" }), server({ userData: "b", location: "nbg1" }), false);
     expect(step.action).toBe("unchanged");
   });
 
@@ -26,6 +27,16 @@ describe("the engine's step for one resource (pulumi step_generator.go)", () => 
   it("replaces when the replacementTrigger value changes, whatever the inputs", () => {
     const step = resourceStep(server({}, { replacementTrigger: 0 }), server({}, { replacementTrigger: 1 }), false);
     expect(step).toMatchObject({ action: "replace", replaceBecause: ["replacementTrigger"] });
+  });
+
+  it("never replaces when either side has no replacementTrigger (shouldTriggerReplace: nulls)", () => {
+    expect(resourceStep(server({}, { replacementTrigger: undefined }), server({}, { replacementTrigger: 1 }), false).action).toBe("unchanged");
+    expect(resourceStep(server({}, { replacementTrigger: 0 }), server({}, { replacementTrigger: undefined }), false).action).toBe("unchanged");
+  });
+
+  it("replaces when the replacementTrigger is not known yet (shouldTriggerReplace: unknowns)", () => {
+    const step = resourceStep(server({}, { replacementTrigger: 0 }), server({}, { replacementTrigger: "(known after deploy)" }), false);
+    expect(step.replaceBecause).toEqual(["replacementTrigger"]);
   });
 
   it("treats a change to an unclassified input as a replace", () => {

@@ -5,7 +5,7 @@ import { validateFleetFile } from "../../fleet/validate";
 import { planFleet } from "../../plan/node-plan";
 import { describeServerChange, plansAsDeployed, serverChanges } from "../../plan/server-change";
 import { planStack } from "../../offline/plan-stack";
-import { checkPolicies, type PolicyContext, type PolicyViolation } from "../../review/policy";
+import { policyCheckedSink, type PolicyViolation } from "../../review/policy";
 import { readStackFile } from "../../stack/stack-file";
 import { formatIssue } from "../../source/issues";
 import { EXIT, type Io } from "../format";
@@ -28,15 +28,13 @@ export interface PlanOptions {
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   const started = Date.now();
   const progress = progressLine(io, opts.format !== "json");
-  const sink = { text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => {
+  // The policy pack's rules (policy/), offline: a violation fails the plan.
+  const violations: PolicyViolation[] = [];
+  const sink = policyCheckedSink({ text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => {
     progress.clear();
     io.out(text);
-  });
+  }), violations);
   let planned = 0;
-  // The policy pack's rules (policy/), offline, on each batch as it streams past: a
-  // violation fails the plan as it fails `pulumi preview --policy-pack`.
-  let policyContext: PolicyContext | undefined;
-  const violations: PolicyViolation[] = [];
   let finished = false;
   try {
     await planStack({
@@ -47,18 +45,11 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
       header: (h) => {
         progress.clear();
         for (const warning of h.warnings) io.err(formatIssue(warning));
-        policyContext = { catalog: loadCatalog(h.catalogDir) };
         sink.header(h);
         progress.update(`planning stack ${opts.stack}: 0/${h.nodeCount} nodes (Pulumi mock runtime; nothing is contacted)`);
       },
-      nodes: (nodes) => {
-        violations.push(...checkPolicies(nodes.flatMap((n) => n.resources), policyContext!));
-        sink.nodes(nodes);
-      },
-      summary: (summary) => {
-        violations.push(...checkPolicies(summary.fleetResources, policyContext!));
-        sink.summary(summary);
-      },
+      nodes: (nodes) => sink.nodes(nodes),
+      summary: (summary) => sink.summary(summary),
     });
     finished = true;
   } finally {
