@@ -140,11 +140,20 @@ export function unblockSteps(kind: NodeChangeKind, node: { hostname: string; sta
       ...(removed ? [] : [`Afterwards remove \`protect: false\` from ${node.hostname}.`]),
     ];
   }
+  // A removal deletes the node's component too, which carries the node's protect
+  // (step.go DeleteStep.Apply refuses it like any protected resource).
+  const urns = [...(removed && blocked[0] ? [componentUrn(blocked[0].urn, node.hostname)] : []), ...blocked.map((s) => s.urn)];
   return [
     `An admin approves ${what} of ${node.hostname} in this pull request (prd servers stay protected by policy).`,
     ...(server ? [`Just before deploying, lift Hetzner's protection: \`hcloud server disable-protection ${node.hostname} delete rebuild\`.`] : []),
-    `Lift Pulumi's protection of the ${blocked.length} blocked resources in the state: ` +
-      blocked.map((s) => `\`pulumi state unprotect -s ${node.stack} --yes '${s.urn}'\``).join("; ") + ".",
-    `Merge and deploy (\`pulumi up -s ${node.stack}\`); the offline diff keeps showing the block, the real \`pulumi preview\` shows ${what}.`,
+    `Lift Pulumi's protection of exactly these ${urns.length} resources in the state, for this one deployment: ` +
+      `\`pulumi state unprotect -s ${node.stack} --yes ${urns.map((u) => `'${u}'`).join(" ")}\`.`,
+    `Merge and deploy (\`pulumi up -s ${node.stack}\`): the real \`pulumi preview\` shows ${what} instead of the block (the offline diff keeps showing it), and the deployment protects everything it creates again.`,
   ];
+}
+
+/** The URN of the node's component, from the URN of one of its children: the child's
+ *  parent-type chain ends with the component's type (plan-batch.ts engineUrn). */
+function componentUrn(childUrn: string, hostname: string): string {
+  return `${childUrn.slice(0, childUrn.lastIndexOf("$"))}::${hostname}`;
 }

@@ -17,11 +17,11 @@ interface JsonDiff {
   nodes: JsonNode[];
 }
 
-const project = new GitProject(`defaults: { size: cpx22, image: ubuntu-24.04 }
+const project = new GitProject(`defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { size: cpx32 }
-  prd-sha-het-de-fsn1-002: {}
-  stg-sha-het-de-fsn1-001: {}
+  prd-sha-het-de-fsn1-001: { size: cpx32, image: ubuntu-24.04 }
+  prd-sha-het-de-fsn1-002: { image: ubuntu-24.04 }
+  stg-sha-het-de-fsn1-001: { image: ubuntu-24.04 }
 `);
 afterAll(() => project.cleanup());
 
@@ -54,7 +54,7 @@ describe("fleet diff on a revision with no change", () => {
 });
 
 describe("adding a node", () => {
-  const { json, markdown, doc, node } = change("add a staging node", "fleet.yaml", (t) => `${t}  stg-sha-het-de-nbg1-001: { size: cx33 }\n`);
+  const { json, markdown, doc, node } = change("add a staging node", "fleet.yaml", (t) => `${t}  stg-sha-het-de-nbg1-001: { size: cx33, image: ubuntu-24.04 }\n`);
 
   it("creates the node and all its resources, and exits 0", () => {
     expect(json.code).toBe(0);
@@ -83,7 +83,7 @@ describe("adding a node", () => {
 });
 
 describe("resizing a protected production node", () => {
-  const { json, markdown, node, resource } = change("resize prd 001", "fleet.yaml", (t) => t.replace("prd-sha-het-de-fsn1-001: { size: cpx32 }", "prd-sha-het-de-fsn1-001: { size: cpx42 }"));
+  const { json, markdown, node, resource } = change("resize prd 001", "fleet.yaml", (t) => t.replace("prd-sha-het-de-fsn1-001: { size: cpx32,", "prd-sha-het-de-fsn1-001: { size: cpx42,"));
 
   it("is an in-place resize of the server, not blocked by protection, exit 0", () => {
     expect(json.code).toBe(0);
@@ -99,8 +99,9 @@ describe("resizing a protected production node", () => {
     expect(markdown.stdout).toContain("↕️ <b>resize</b> <code>prd-sha-het-de-fsn1-001</code>");
   });
 
-  it("tells the platform the new size, and leaves every other resource of the node alone", () => {
+  it("shuts down and powers on around the resize, tells the platform the new size, and leaves every other resource alone", () => {
     expect(node("prd-sha-het-de-fsn1-001").resources.filter((r) => r.action !== "unchanged").map((r) => [r.name, r.action])).toEqual([
+      ["prd-sha-het-de-fsn1-001-power-off", "update"], ["prd-sha-het-de-fsn1-001-power-on", "update"],
       ["prd-sha-het-de-fsn1-001-register", "update"], ["prd-sha-het-de-fsn1-001-server", "update"]]);
     const env = node("prd-sha-het-de-fsn1-001").resources.find((r) => r.name.endsWith("-register"))!.changedInputs[0]!;
     expect(JSON.parse((env.after as Record<string, string>).NODE_REGISTRATION!)).toMatchObject({ size: "cpx42", monthlyCostEur: price("cpx42") });
@@ -108,7 +109,7 @@ describe("resizing a protected production node", () => {
 });
 
 describe("rebuilding a node by its counter", () => {
-  const { json, markdown, doc, node, resource } = change("rebuild stg 001", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: {}", "stg-sha-het-de-fsn1-001: { rebuild: 1 }"));
+  const { json, markdown, doc, node, resource } = change("rebuild stg 001", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: { image: ubuntu-24.04 }", "stg-sha-het-de-fsn1-001: { image: ubuntu-24.04, rebuild: 1 }"));
 
   it("replaces the server through its replacementTrigger and exits with the destructive code", () => {
     expect(json.code).toBe(10);
@@ -122,8 +123,8 @@ describe("rebuilding a node by its counter", () => {
       "rebuild — the node's disk, its sites and its local backups are erased (because: rebuild counter 0 → 1)");
   });
 
-  it("re-provisions the new server and points reverse DNS and DNS at it", () => {
-    expect(resource("stg-sha-het-de-fsn1-001", "-provision")).toMatchObject({ action: "replace", replaceBecause: expect.arrayContaining(["triggers"]) });
+  it("re-provisions the new server in place (steps are never replaced) and points reverse DNS and DNS at it", () => {
+    expect(resource("stg-sha-het-de-fsn1-001", "-provision")).toMatchObject({ action: "update" });
     expect(resource("stg-sha-het-de-fsn1-001", "-a").changedInputs).toEqual([{ input: "content", before: expect.stringMatching(/^ipv4-of-\d+$/), after: "(known after deploy)" }]);
     expect(resource("stg-sha-het-de-fsn1-001", "-rdns-v4").action).toBe("replace");
     expect(resource("stg-sha-het-de-fsn1-001", "-a").action).toBe("update");
@@ -141,7 +142,7 @@ describe("rebuilding a node by its counter", () => {
 });
 
 describe("putting a node into maintenance", () => {
-  const { json, node, resource } = change("stg 001 maintenance", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: { rebuild: 1 }", "stg-sha-het-de-fsn1-001: { rebuild: 1, status: maintenance }"));
+  const { json, node, resource } = change("stg 001 maintenance", "fleet.yaml", (t) => t.replace("rebuild: 1 }", "rebuild: 1, status: maintenance }"));
 
   it("re-sends the registration with the new status and touches nothing else", () => {
     expect(json.code).toBe(0);
@@ -155,7 +156,7 @@ describe("putting a node into maintenance", () => {
 });
 
 describe("changing the image of a protected production node", () => {
-  const { json, node, resource } = change("prd 002 to debian", "fleet.yaml", (t) => t.replace("prd-sha-het-de-fsn1-002: {}", "prd-sha-het-de-fsn1-002: { image: debian-12 }"));
+  const { json, node, resource } = change("prd 002 to debian", "fleet.yaml", (t) => t.replace("prd-sha-het-de-fsn1-002: { image: ubuntu-24.04 }", "prd-sha-het-de-fsn1-002: { image: debian-12 }"));
 
   it("is blocked: the server would be replaced for its image, and it is protected", () => {
     expect(json.code).toBe(10);
@@ -170,7 +171,9 @@ describe("changing the image of a protected production node", () => {
     const steps = node("prd-sha-het-de-fsn1-002").steps;
     expect(steps).toHaveLength(4);
     expect(steps[1]).toBe("Just before deploying, lift Hetzner's protection: `hcloud server disable-protection prd-sha-het-de-fsn1-002 delete rebuild`.");
-    expect(steps[2]).toContain("`pulumi state unprotect -s prd --yes 'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode$hcloud:index/server:Server::prd-sha-het-de-fsn1-002-server'`");
+    const urn = (suffix: string, type: string) => `'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode$${type}::prd-sha-het-de-fsn1-002${suffix}'`;
+    expect(steps[2]).toBe("Lift Pulumi's protection of exactly these 3 resources in the state, for this one deployment: `pulumi state unprotect -s prd --yes " +
+      `${urn("-rdns-v4", "hcloud:index/rdns:Rdns")} ${urn("-rdns-v6", "hcloud:index/rdns:Rdns")} ${urn("-server", "hcloud:index/server:Server")}\`.`);
   });
 });
 
@@ -183,6 +186,14 @@ describe("removing a protected production node", () => {
     const server = node("prd-sha-het-de-fsn1-002").resources.find((r) => r.name.endsWith("-server"))!;
     expect(server).toMatchObject({ action: "delete", blocked: "Pulumi `protect` is set" });
     expect(node("prd-sha-het-de-fsn1-002").steps[0]).toBe("An admin approves the removal of prd-sha-het-de-fsn1-002 in this pull request (prd servers stay protected by policy).");
+  });
+
+  it("names the node's component and its 14 resources to unprotect (test/engine/lifecycle.test.ts REMOVAL_BLOCKED)", () => {
+    const unprotect = node("prd-sha-het-de-fsn1-002").steps[2]!;
+    const names = [...unprotect.matchAll(/::([a-z0-9-]+)'/g)].map((m) => m[1]!.replace("prd-sha-het-de-fsn1-002", "")).sort();
+    expect(names).toEqual(["", "-a", "-aaaa", "-admin-key", "-fw", "-host-key", "-panel-password", "-power-off", "-power-on", "-provision",
+      "-rdns-v4", "-rdns-v6", "-register", "-server", "-ssh-key"]);
+    expect(unprotect).toContain("'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode::prd-sha-het-de-fsn1-002'");
   });
 
   it("counts the saving the removal would bring", () => {
@@ -225,7 +236,7 @@ describe("a registration change shows secrets as [secret]", () => {
 });
 
 describe("editing the fleet's defaults", () => {
-  const { json, doc, node } = change("bigger default", "fleet.yaml", (t) => t.replace("size: cpx22, image", "size: cpx32, image"));
+  const { json, doc, node } = change("bigger default", "fleet.yaml", (t) => t.replace("defaults: { size: cpx22 }", "defaults: { size: cpx32 }"));
 
   it("resizes the nodes that take the default and no other", () => {
     expect(json.code).toBe(0);
@@ -239,27 +250,31 @@ describe("editing the fleet's defaults", () => {
 });
 
 describe("opening SSH to the world in prd", () => {
-  const { json, markdown, doc } = change("ssh for all", "Pulumi.prd.yaml",
+  project.edit("Pulumi.prd.yaml",
     (t) => t.replace('node-fleet:sshSourceCidrs: ["203.0.113.10/32", "2001:db8:10::/48", "198.51.100.0/24"]', 'node-fleet:sshSourceCidrs: ["0.0.0.0/0"]'));
-  const violations = (doc as JsonDiff & { policy: { policy: string; resource: string; message: string }[] }).policy;
+  project.commit("ssh for all");
+  const json = project.diff("--base", "HEAD~1", "--json");
+  project.git("revert", "--no-edit", "HEAD");
+  const reverted = project.diff("--base", "HEAD~2", "--stack", "prd");
 
-  it("fails with exit 1 and the policy violation, as the policy pack would", () => {
+  it("fails with exit 1 naming the stack file's line, before the policy pack could see such a firewall", () => {
     expect(json.code).toBe(1);
-    expect(violations).toEqual([{
-      policy: "admin-ports-not-world-open", resource: "prd-sha-het-de-fsn1-001-fw",
-      message: "prd firewall prd-sha-het-de-fsn1-001-fw opens port 22 to 0.0.0.0/0; allow only the admin networks",
-    }]);
-    expect(json.stderr).toContain("admin-ports-not-world-open: prd-sha-het-de-fsn1-001-fw");
-  });
-
-  it("still prints the comment, with the violation in its summary", () => {
-    expect(markdown.code).toBe(1);
-    expect(markdown.stdout).toContain("### ❌ Policy violations (1)");
+    expect(json.stderr).toMatch(/Pulumi\.prd\.yaml:\d+:\d+: error: node-fleet:sshSourceCidrs\[0\]: "0\.0\.0\.0\/0" opens SSH \(22\) to the world/);
   });
 
   it("is undone for the commits that follow", () => {
-    project.git("revert", "--no-edit", "HEAD");
-    expect(project.diff("--base", "HEAD~2", "--stack", "prd").code).toBe(0);
+    expect(reverted.code).toBe(0);
+  });
+});
+
+describe("rebuilding a protected production node by its counter", () => {
+  const { json, node } = change("rebuild prd 001", "fleet.yaml", (t) => t.replace("prd-sha-het-de-fsn1-001: { size: cpx42, image: ubuntu-24.04 }", "prd-sha-het-de-fsn1-001: { size: cpx42, image: ubuntu-24.04, rebuild: 1 }"));
+
+  it("is blocked, naming the resources to unprotect (test/engine/lifecycle.test.ts REBUILD_BLOCKED)", () => {
+    expect(json.code).toBe(10);
+    expect(node("prd-sha-het-de-fsn1-001").change).toBe("blocked");
+    const unprotect = node("prd-sha-het-de-fsn1-001").steps[2]!;
+    expect([...unprotect.matchAll(/::prd-sha-het-de-fsn1-001([a-z0-9-]+)'/g)].map((m) => m[1]).sort()).toEqual(["-panel-password", "-rdns-v4", "-rdns-v6", "-server"]);
   });
 });
 
@@ -269,13 +284,13 @@ describe("adding a fleet-wide master key to stg", () => {
     "node-fleet:masterSshPublicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZnXTLnUcIbQbjORKANeESwpmDA6xxOqXoZVz8Pb7ZA ops@example.com"));
   const stg = () => (doc.stacks as unknown as { stack: string; stackResources: { name: string; action: string }[] }[]).find((s) => s.stack === "stg")!;
 
-  it("creates the stack's master key", () => {
+  it("uploads nothing to Hetzner: the stack gains no resource of its own", () => {
     expect(json.code).toBe(0);
-    expect(stg().stackResources.map((r) => [r.name, r.action])).toEqual([["node-fleet-stg-master", "create"]]);
-    expect(markdown.stdout).toContain("Stack stg itself: create `node-fleet-stg-master`.");
+    expect(stg().stackResources).toEqual([]);
+    expect(markdown.stdout).not.toContain("Stack stg itself");
   });
 
-  it("re-runs provisioning to install the key, and never replaces a server for its new sshKeys (ignoreChanges)", () => {
+  it("re-runs provisioning in place to authorize the key, and leaves every server alone", () => {
     for (const hostname of ["stg-sha-het-de-fsn1-001", "stg-sha-het-de-nbg1-001"]) {
       expect(resource(hostname, "-provision").action).toBe("update");
       expect(resource(hostname, "-server").action).toBe("unchanged");
@@ -299,9 +314,9 @@ describe("bad input and bad command lines", () => {
   });
 
   it("exits 1 naming the revision when the base fleet is invalid", () => {
-    project.edit("fleet.yaml", (t) => t.replace("stg-sha-het-de-nbg1-001: { size: cx33 }", "stg-sha-het-de-nbg1-001: { size: cx99 }"));
+    project.edit("fleet.yaml", (t) => t.replace("stg-sha-het-de-nbg1-001: { size: cx33,", "stg-sha-het-de-nbg1-001: { size: cx99,"));
     project.commit("broken size");
-    project.edit("fleet.yaml", (t) => t.replace("size: cx99", "size: cx33"));
+    project.edit("fleet.yaml", (t) => t.replace("size: cx99,", "size: cx33,"));
     const run = project.diff("--base", "HEAD");
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/\[HEAD \([0-9a-f]{12}\)\].*fleet\.yaml:\d+:\d+: .*cx99/);
