@@ -29,7 +29,7 @@ function main(): void {
     git("init", "-q");
     git("add", "-A");
     git("commit", "-q", "-m", "fleet");
-    writeFileSync(join(dir, "fleet.yaml"), fleet.replace("prd-sha-het-de-fsn1-001: { size: cpx22 }", "prd-sha-het-de-fsn1-001: { size: cpx32 }"));
+    writeFileSync(join(dir, "fleet.yaml"), fleet.replace("prd-sha-het-de-fsn1-001: { size: cpx22,", "prd-sha-het-de-fsn1-001: { size: cpx32,"));
 
     const plan = timed(["plan", "--stack", "prd", "--json"], dir);
     const diff = timed(["diff", "--base", "HEAD", "--stack", "prd", "--json"], dir);
