@@ -55,8 +55,9 @@ export function protectBlocksReplace(newProtect: boolean, oldProtect: boolean): 
   return newProtect && oldProtect;
 }
 
-/** step.go DeleteStep.Apply: a resource the state says is protected is never deleted
- *  ("cannot be deleted because it is protected"), whatever the program now declares. */
+/** step.go DeleteStep.Apply (`!s.replacing && s.old.Protect`): a resource the state says
+ *  is protected is never deleted ("cannot be deleted"), whatever the program now declares;
+ *  the delete half of a replacement is checked by protectBlocksReplace instead. */
 export function protectBlocksDelete(oldProtect: boolean): boolean {
   return oldProtect;
 }
