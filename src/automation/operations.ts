@@ -66,11 +66,17 @@ export class FleetAutomation {
       const others = resources.filter((r) => r.protect && !nodeResourceOf(r.urn));
       if (nodes.length > 0 || others.length > 0) {
         const what = [nodes.length ? `protected nodes ${nodes.join(", ")}` : "", ...others.map((r) => r.urn)].filter(Boolean).join(", ");
-        throw new OperationRefusedError(`stack ${this.options.stack} has ${what}; nothing was destroyed`, ctx.correlationId, [
+        // prd nodes are always protected (src/fleet/rules/prd-protected.ts): they leave one
+        // reviewed removal at a time, unprotected in the state for that deployment only.
+        const unprotect = nodes.some(isPrd) ? [
+          "prd nodes stay protected: remove them from the fleet file in a pull request and follow the steps `fleet diff` prints " +
+            `(an admin lifts the protection of exactly those resources in the state), then deploy with \`fleet up --stack ${this.options.stack}\``,
+        ] : [
           `set \`protect: false\` on those nodes in the fleet file (or node-fleet:protect: false in Pulumi.${this.options.stack}.yaml)`,
           `run \`fleet up --stack ${this.options.stack}\` so the state and the servers drop their protection`,
-          `run \`fleet destroy --stack ${this.options.stack}\` again`,
-        ]);
+        ];
+        throw new OperationRefusedError(`stack ${this.options.stack} has ${what}; nothing was destroyed`, ctx.correlationId,
+          [...unprotect, `run \`fleet destroy --stack ${this.options.stack}\` again`]);
       }
       await ctx.stack.destroy({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) });
     });
@@ -100,7 +106,9 @@ export class FleetAutomation {
       if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
         throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
           "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-          `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
+          isPrd(hostname)
+            ? "or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)"
+            : `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
         ]);
       }
       const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
@@ -205,4 +213,10 @@ function signal(ctx: Context): { signal?: AbortSignal } {
 
 function visibleOutputs(outputs: OutputMap, showSecrets = false): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.secret && !showSecrets ? "[secret]" : o.value]));
+}
+
+/** Whether a hostname names a prd node. */
+function isPrd(hostname: string): boolean {
+  const parsed = parseHostname(hostname);
+  return "name" in parsed && parsed.name.env === "prd";
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -59,6 +59,19 @@ function readIfExists(file: string): string {
   }
 }
 
+/** Waits for a process to end, sampling the resident memory of its whole tree (a plan's
+ *  workers included) every SAMPLE_MS: its exit code and the peaks in KB. */
+export async function watchTree(child: ChildProcess): Promise<{ code: number | null; peak: { total: number; largest: number } }> {
+  let peak = { total: 0, largest: 0 };
+  const sampler = setInterval(() => {
+    const now = treeRssKb(child.pid!);
+    peak = { total: Math.max(peak.total, now.total), largest: Math.max(peak.largest, now.largest) };
+  }, SAMPLE_MS);
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  clearInterval(sampler);
+  return { code, peak };
+}
+
 /** One `fleet plan --json` run: wall time, and the peak memory of the whole process
  *  tree (the command and its plan workers) sampled every SAMPLE_MS. */
 async function measurePlan(count: number): Promise<{ seconds: number; peakTreeMb: number; peakProcessMb: number; resources: number }> {
@@ -69,18 +82,12 @@ async function measurePlan(count: number): Promise<{ seconds: number; peakTreeMb
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [join(ROOT, "bin/fleet"), "plan", "--stack", "prd", "--project", dir, "--json"],
       { stdio: ["ignore", "pipe", "pipe"] });
-    let peak = { total: 0, largest: 0 };
-    const sampler = setInterval(() => {
-      const now = treeRssKb(child.pid!);
-      peak = { total: Math.max(peak.total, now.total), largest: Math.max(peak.largest, now.largest) };
-    }, SAMPLE_MS);
     // Only the summary is kept: the report itself is streamed and counted, not stored.
     let tail = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-200); });
     child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-    const code = await new Promise<number | null>((done) => child.on("close", done));
-    clearInterval(sampler);
+    const { code, peak } = await watchTree(child);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (code !== 0) throw new Error(`fleet plan failed for ${count} nodes:\n${stderr}`);
     const resources = Number(/"resourceCount": (\d+)/.exec(tail)?.[1] ?? NaN);

@@ -38,6 +38,9 @@ export const SizeSchema = z.strictObject({
   locations: z.array(z.string()).min(1),
   deprecated: z.boolean().default(false),
   replacedBy: z.string().optional(),
+  /** Prices in the locations (normalized codes) where Hetzner charges other than
+   *  monthlyEur/hourlyEur, e.g. the US and Singapore; written by `fleet catalog refresh`. */
+  locationPrices: z.record(z.string(), z.strictObject({ monthlyEur: z.number().positive(), hourlyEur: z.number().positive() })).optional(),
 });
 export const SizesFileSchema = z.strictObject({
   prices: z.strictObject({

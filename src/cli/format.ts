@@ -41,6 +41,8 @@ export const EXIT = {
   operationFailed: 3,
   /** An operation was refused by a safeguard, e.g. a protected node (EX_NOPERM). */
   refused: 77,
+  /** `fleet diff`: the change rebuilds or removes a server, or a policy blocks it (CI asks for an extra approval). */
+  destructiveChange: 10,
   /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
   interrupted: 130,
 } as const;

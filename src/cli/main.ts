@@ -2,13 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
-import { loadCatalog } from "../catalog/load";
+import { DEFAULT_CATALOG_DIR, loadCatalog } from "../catalog/load";
 import { NODE_DEFAULTS } from "../fleet/schema";
 import { connectStack } from "../health/stack";
 import { InvalidInputError } from "../source/issues";
 import { addCommand } from "./commands/add";
 import { registerHealthCommand } from "./commands/health";
 import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
+import { catalogRefreshCommand } from "./commands/catalog-refresh";
+import { diffCommand } from "./commands/diff";
 import { nextNameCommand } from "./commands/next-name";
 import { registerOperations } from "./commands/operations";
 import { planCommand } from "./commands/plan";
@@ -104,11 +106,35 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, { connect: connectStack });
 
+  program.commands.find((c) => c.name() === "catalog")!.command("refresh")
+    .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")
+    .option("--dry-run", "print the new sizes.yaml instead of writing it", false)
+    .action(async (opts: { dryRun: boolean }) => {
+      code = await catalogRefreshCommand(io, process.env, {
+        catalogDir: catalogDir ?? DEFAULT_CATALOG_DIR, dryRun: opts.dryRun, today: new Date().toISOString().slice(0, 10),
+      });
+    });
+
+  program.command("diff")
+    .description("what merging the working tree over a git revision would do, node by node, with the cost delta (offline)")
+    .requiredOption("--base <ref>", "git revision to compare with (e.g. origin/main)")
+    .option("--stack <stack>", "one stack (default: every stack)")
+    .option("--project <dir>", "project directory inside the git repository", ".")
+    .addOption(new Option("--json", "print JSON for tools").conflicts("markdown"))
+    .addOption(new Option("--markdown", "print a pull-request comment"))
+    .action(async (opts: { base: string; stack?: string; project: string; json?: boolean; markdown?: boolean }) => {
+      code = await diffCommand(io, {
+        base: opts.base, projectDir: opts.project, ...(opts.stack ? { stack: opts.stack } : {}),
+        format: opts.json ? "json" : opts.markdown ? "markdown" : "text",
+      });
+    });
+
   const [first, topic] = argv;
   if (first === "help" && topic !== undefined && !program.commands.some((c) => c.name() === topic)) {
     io.err(`fleet help: unknown command '${topic}'; commands: ${program.commands.map((c) => c.name()).join(", ")}`);
     return EXIT.usage;
   }
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

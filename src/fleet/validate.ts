@@ -8,6 +8,7 @@ import { hostnameFormat } from "./rules/hostname-format";
 import { labelsValid } from "./rules/labels-valid";
 import { numberInRange } from "./rules/number-in-range";
 import { panelSupportsNode } from "./rules/panel-supports-node";
+import { prdProtected } from "./rules/prd-protected";
 import { providerProvisions } from "./rules/provider-provisions";
 import { regionExists } from "./rules/region-exists";
 import { replacesNoCycle } from "./rules/replaces-no-cycle";
@@ -21,6 +22,7 @@ import { typeImplemented } from "./rules/type-implemented";
 export const NODE_RULES: readonly NodeRule[] = [
   hostnameFormat, environmentKnown, typeImplemented, providerProvisions, regionExists,
   countryMatchesRegion, numberInRange, sizeAvailable, panelSupportsNode, replacesSameEnvironment, labelsValid, imageOnNode,
+  prdProtected,
 ];
 
 export const FLEET_RULES: readonly FleetRule[] = [replacesOnce, replacesNoCycle, identityNotInDefaults];

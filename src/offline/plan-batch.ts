@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { program } from "../program";
+import { reviewOutputs } from "./fake-outputs";
 import { lightenRuntimeForPlan } from "./plan-runtime";
 import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "./recorder";
 
@@ -7,11 +8,16 @@ import { installRecorder, isSecretValue, UNKNOWN, type RecordedResource } from "
 export interface PlannedResource {
   readonly type: string;
   readonly name: string;
+  readonly urn: string;
   /** Inputs with secrets shown as "[secret]" and computed values as "(known after deploy)". */
   readonly inputs: Record<string, unknown>;
   readonly protect: boolean;
   /** Names of the resources it waits for. */
   readonly dependsOn: readonly string[];
+  /** Engine options that decide replace vs update (read by `fleet diff`). */
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly replacementTrigger?: unknown;
 }
 
 export interface PlannedNode {
@@ -31,6 +37,8 @@ export interface BatchInput {
   readonly config: { readonly values: Record<string, string>; readonly secretKeys: readonly string[] };
   /** Nodes to report; others in the fleet file (targets of `replaces`) are only context. */
   readonly keep: readonly string[];
+  /** Mocks return known tokens for computed outputs (fake-outputs.ts) instead of nothing. */
+  readonly knownOutputs?: boolean;
 }
 
 export interface BatchResult {
@@ -44,7 +52,7 @@ const PROJECT = "node-fleet";
 /** Runs the real stack program (src/program.ts) under Pulumi's mock runtime and records
  *  what it declares. Mocks are process-wide: one batch per process (plan-worker.ts). */
 export async function planBatch(input: BatchInput): Promise<BatchResult> {
-  const recorded = await installRecorder(PROJECT, input.stack, () => ({}));
+  const recorded = await installRecorder(PROJECT, input.stack, input.knownOutputs ? reviewOutputs : () => ({}));
   pulumi.runtime.setAllConfig(input.config.values, [...input.config.secretKeys]);
   // Pulumi records a stack trace on every internal promise for leak reports; on a large
   // fleet that is most of the time and memory of a plan. Our errors carry their meaning
@@ -79,22 +87,37 @@ export async function planBatch(input: BatchInput): Promise<BatchResult> {
       fqdn: await known(out.fqdn),
       monthlyCostEur: await known(out.monthlyCostEur),
       protect: component.protect,
-      resources: (children.get(component.urn) ?? []).map((r) => planned(r, byUrn)),
+      resources: (children.get(component.urn) ?? []).map((r) => planned(r, byUrn, input.stack)),
       resourceCount: customBelow(component.urn),
     };
   }));
   const fleet = recorded.find((r) => r.type === "node-fleet:index:Fleet");
-  return { nodes, fleetResources: (fleet ? children.get(fleet.urn) ?? [] : []).filter((r) => r.custom).map((r) => planned(r, byUrn)) };
+  return { nodes, fleetResources: (fleet ? children.get(fleet.urn) ?? [] : []).filter((r) => r.custom).map((r) => planned(r, byUrn, input.stack)) };
 }
 
-function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>): PlannedResource {
+function planned(r: RecordedResource, byUrn: Map<string, RecordedResource>, stack: string): PlannedResource {
   return {
     type: r.type,
     name: r.name,
+    urn: engineUrn(r, byUrn, stack),
     inputs: reveal(r.inputs) as Record<string, unknown>,
     protect: r.protect,
     dependsOn: r.dependencies.map((urn) => byUrn.get(urn)?.name ?? urn),
+    deleteBeforeReplace: r.deleteBeforeReplace,
+    ignoreChanges: r.ignoreChanges,
+    ...(r.hasReplacementTrigger ? { replacementTrigger: reveal(r.replacementTrigger) } : {}),
   };
+}
+
+/** The URN the engine gives a resource: the parent's URN with its name dropped, then
+ *  `$type::name` — the whole chain of parent types (@pulumi/pulumi resource.ts
+ *  createUrn, the engine's resource.NewURN). Pulumi's mock monitor keeps only the last
+ *  parent type, so the recorded URN is rebuilt from the recorded parents. */
+function engineUrn(r: RecordedResource, byUrn: Map<string, RecordedResource>, stack: string): string {
+  const parent = byUrn.get(r.parent);
+  if (!parent || parent.type === "pulumi:pulumi:Stack") return `urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}`;
+  const parentUrn = engineUrn(parent, byUrn, stack);
+  return `${parentUrn.slice(0, parentUrn.lastIndexOf("::"))}$${r.type}::${r.name}`;
 }
 
 /** Inputs as a reviewer may see them: never a secret's value, and unknowns named. */

@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadCatalog } from "../catalog/load";
+import { DEFAULT_CATALOG_DIR, loadCatalog } from "../catalog/load";
 import { validateFleetFile } from "../fleet/validate";
 import { sumEur } from "../plan/cost";
 import { planFleet } from "../plan/node-plan";
@@ -24,6 +24,8 @@ export interface PlanHeader {
   readonly secretsNeeded: readonly string[];
   /** Warnings about the stack file and the fleet (positions included). */
   readonly warnings: readonly Issue[];
+  /** The catalog the nodes were resolved against (the policies check against it too). */
+  readonly catalogDir: string;
 }
 
 /** What is known once every node is planned. */
@@ -51,6 +53,9 @@ export interface PlanOptions {
   readonly catalogDir?: string;
   /** Called after each batch with the nodes planned so far. */
   readonly progress?: (planned: number, total: number) => void;
+  /** Mock outputs a real provider would compute, as known tokens (`fleet diff`);
+   *  by default every computed value shows as unknown. */
+  readonly knownOutputs?: boolean;
 }
 
 /** Nodes per worker process. A worker needs about 130 MB to load the program and
@@ -89,7 +94,10 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
     await inOrder(batches.map((batch, index) => () => {
       const batchFleet = join(scratch, `fleet-${index}.json`);
       writeFileSync(batchFleet, JSON.stringify(batch.fleet));
-      return runWorker({ stack: options.stack, config: engineConfig(file, { fleetFile: batchFleet, ...(catalogDir ? { catalogDir } : {}) }), keep: batch.keep });
+      return runWorker({
+        stack: options.stack, config: engineConfig(file, { fleetFile: batchFleet, ...(catalogDir ? { catalogDir } : {}) }), keep: batch.keep,
+        ...(options.knownOutputs ? { knownOutputs: true } : {}),
+      });
     }), (result) => {
       sink.nodes(result.nodes);
       if (planned === 0) fleetResources = result.fleetResources;
@@ -102,6 +110,21 @@ export async function planStack(options: PlanOptions, sink: PlanSink): Promise<v
     process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     cleanUp();
   }
+}
+
+/** A whole stack plan in memory, for callers that compare or check it as one (`fleet
+ *  diff` plans only the nodes a change touches); `fleet plan` streams instead. */
+export interface StackPlan extends PlanHeader, PlanSummary {
+  readonly nodes: readonly PlannedNode[];
+}
+
+/** planStack, collected. */
+export async function collectPlan(options: PlanOptions): Promise<StackPlan> {
+  let header: PlanHeader | undefined;
+  let summary: PlanSummary | undefined;
+  const nodes: PlannedNode[] = [];
+  await planStack(options, { header: (h) => { header = h; }, nodes: (batch) => { nodes.push(...batch); }, summary: (s) => { summary = s; } });
+  return { ...header!, ...summary!, nodes };
 }
 
 /** Checks the stack file and the whole fleet, and splits the stack's nodes into
@@ -126,6 +149,7 @@ function checkedBatches(options: PlanOptions) {
     totalMonthlyCostEur: file.settings.features.costTracking ? sumEur(plans.map((p) => p.monthlyCostEur)) : 0,
     secretsNeeded: needed.filter((key) => !file.secretsSet.includes(key)),
     warnings: [...issues, ...validation.issues],
+    catalogDir: catalogDir ?? DEFAULT_CATALOG_DIR,
   };
   const batches = splitFleet(validation.fleet.source.doc.toJS() as FleetData, plans.map((p) => p.hostname), plans);
   return { header, file, catalogDir, batches };

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockId } from "./mock-id";
 
 /** One resource the program declared, with the options that matter for review. */
 export interface RecordedResource {
@@ -14,6 +15,8 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
   readonly hasReplacementTrigger: boolean;
+  /** The replacementTrigger value: the engine replaces the resource when it changes. */
+  readonly replacementTrigger?: unknown;
   /** Inputs as the provider would receive them; secrets keep Pulumi's secret marker. */
   readonly inputs: Record<string, unknown>;
 }
@@ -34,6 +37,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getObject(): unknown;
 }
 
@@ -41,10 +45,9 @@ interface RegisterRequest {
  *  process-wide: one recorder per process. */
 export async function installRecorder(project: string, stack: string, fakeOutputs: OutputFaker): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
-  let nextId = 1;
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      const id = nextId++;
+      const id = mockId(args.type, args.name);
       return { id: String(id), state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, id) } };
     },
     call: (args) => args.inputs,
@@ -70,6 +73,7 @@ export async function installRecorder(project: string, stack: string, fakeOutput
       ignoreChanges: req.getIgnorechangesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       hasReplacementTrigger: req.hasReplacementTrigger(),
+      ...(req.hasReplacementTrigger() ? { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() } : {}),
       inputs: (req.getObject() as { toJavaScript(): Record<string, unknown> }).toJavaScript(),
     });
   };

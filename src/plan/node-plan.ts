@@ -99,8 +99,8 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
       apiUrl: planner.apiUrl(fqdn, panel), apiUser: planner.apiUser,
     },
     capacity: size.capacity,
-    monthlyCostEur: size.monthlyEur,
-    hourlyCostEur: size.hourlyEur,
+    monthlyCostEur: (size.locationPrices?.[region.code] ?? size).monthlyEur,
+    hourlyCostEur: (size.locationPrices?.[region.code] ?? size).hourlyEur,
     correlationId: correlationId(node.hostname, spec.rebuild),
     ansibleVars: {
       node_hostname: node.hostname,

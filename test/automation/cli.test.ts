@@ -202,7 +202,7 @@ describe("fleet rebuild and destroy", () => {
     expect(run.stderr.split("\n")).toEqual([
       `fleet: refused: node ${HOST} is protected; nothing was rebuilt`,
       "  1. rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-      "  2. or set `protect: false` on it in the fleet file, run `fleet up --stack prd`, then rebuild it",
+      "  2. or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)",
     ]);
   });
 

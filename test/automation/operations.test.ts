@@ -337,8 +337,8 @@ describe("destroy", () => {
     const refusal = await h.fleet.destroy({ correlationId: ID }).catch((e: unknown) => e) as OperationRefusedError;
     expect(refusal.message).toBe("stack prd has protected nodes prd-sha-het-de-fsn1-001, prd-sha-het-de-fsn1-002, prd-sha-het-fi-hel1-001; nothing was destroyed");
     expect(refusal.steps).toEqual([
-      "set `protect: false` on those nodes in the fleet file (or node-fleet:protect: false in Pulumi.prd.yaml)",
-      "run `fleet up --stack prd` so the state and the servers drop their protection",
+      "prd nodes stay protected: remove them from the fleet file in a pull request and follow the steps `fleet diff` prints " +
+        "(an admin lifts the protection of exactly those resources in the state), then deploy with `fleet up --stack prd`",
       "run `fleet destroy --stack prd` again",
     ]);
     expect(argsOf(h.calls()).some((a) => a[0] === "destroy")).toBe(false);

@@ -123,7 +123,7 @@ export function byName(resources: readonly RecordedResource[], name: string): Re
 export const FLEET = `defaults: { size: cpx22 }
 nodes:
   prd-sha-het-de-fsn1-001: { size: cpx32, image: ubuntu-24.04 }
-  prd-sha-het-us-ash1-001: { protect: false, image: ubuntu-24.04 }
+  prd-sha-het-us-ash1-001: { image: ubuntu-24.04 }
   stg-sha-het-de-fsn1-001: { image: ubuntu-24.04 }
   dev-sha-het-de-fsn1-001: { size: cx23, image: ubuntu-24.04 }
 `;

@@ -165,9 +165,14 @@ describe("protection", () => {
     expect(children.filter((x) => !x.protect).map((x) => x.name)).toEqual([]);
   });
 
-  it("honours a node that turns protection off", () => {
-    expect(byName(resources, "prd-sha-het-us-ash1-001-server").protect).toBe(false);
-    expect(byName(resources, "prd-sha-het-us-ash1-001-server").inputs.deleteProtection).toBe(false);
+  it("honours a node outside prd that turns its stack's protection off", async () => {
+    const stg = await runStack("stg", "nodes:\n  stg-sha-het-de-fsn1-001: { size: cpx22, image: ubuntu-24.04, protect: false }\n", { protect: true });
+    expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-server").protect).toBe(false);
+    expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-server").inputs.deleteProtection).toBe(false);
+  });
+
+  it("refuses a prd node that turns protection off, before declaring anything", async () => {
+    await expect(runStack("prd", `nodes:\n  ${NODE}: { size: cpx22, image: ubuntu-24.04, protect: false }\n`)).rejects.toThrow(/a prd node cannot set protect: false/);
   });
 });
 

@@ -27,6 +27,24 @@ async function created(overrides: Partial<StackSettings> = {}): Promise<Deployme
 }
 
 const step = (d: Deployment, suffix: string) => stepOf(d, `${NODE}${suffix}`);
+
+/** What an admin does just before the one deployment that rebuilds or removes a prd node,
+ *  as `fleet diff` prints it: `pulumi state unprotect` of exactly the named resources, and
+ *  `hcloud server disable-protection` (the model keeps Hetzner's side as the server's
+ *  recorded deleteProtection, which serverCalls consults). */
+function adminUnprotects(state: readonly EngineResource[], suffixes: readonly string[]): EngineResource[] {
+  const names = new Set(suffixes.map((suffix) => `${NODE}${suffix}`));
+  return state.map((r) => (!names.has(r.name) ? r : {
+    ...r, protect: false,
+    ...(r.type === "hcloud:index/server:Server" ? { inputs: { ...r.inputs, deleteProtection: false, rebuildProtection: false } } : {}),
+  }));
+}
+
+/** The resources `fleet diff` names as blocked for a prd rebuild (test/review/diff.test.ts). */
+const REBUILD_BLOCKED = ["-panel-password", "-rdns-v4", "-rdns-v6", "-server"];
+/** For a prd removal: the node's component and every resource under it. */
+const REMOVAL_BLOCKED = ["", "-admin-key", "-host-key", "-power-off", "-ssh-key", "-fw", "-server", "-power-on", "-a", "-aaaa",
+  "-panel-password", "-rdns-v4", "-rdns-v6", "-provision", "-register"];
 const ran = (d: Deployment) => d.steps.flatMap((s) => s.runs);
 
 describe("create", () => {
@@ -51,21 +69,9 @@ describe("rebuild with protection on", () => {
     expect(ran(bump)).toEqual([]);
   });
 
-  it("cannot unprotect and rebuild in one run: the engine checks the replaced server's dependents as they were", async () => {
+  it("rebuilds in one run once an admin lifts the protection of exactly the resources fleet diff names", async () => {
     const first = await created();
-    const both = await up(first.state, fleet("protect: false, rebuild: 1"));
-    expect(both.error).toMatch(new RegExp(`${NODE}-rdns-v[46].* as part of replacing .*${NODE}-server.* marked for protection`));
-    expect(ran(both)).toEqual([]);
-  });
-
-  it("rebuilds in two runs: unprotect, then bump rebuild with protection back on", async () => {
-    const first = await created();
-    const unprotect = await up(first.state, fleet("protect: false"));
-    expect(unprotect.error).toBeUndefined();
-    expect(step(unprotect, "-server")?.op).toBe("update");
-    expect(ran(unprotect)).toEqual([]);
-
-    const rebuild = await up(unprotect.state, fleet("rebuild: 1"));
+    const rebuild = await up(adminUnprotects(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
     expect(rebuild.error).toBeUndefined();
     expect(step(rebuild, "-server")).toEqual(expect.objectContaining({ op: "replace", calls: ["shutdown+delete", "create"] }));
     expect(step(rebuild, "-rdns-v4")?.op).toBe("replace");
@@ -73,6 +79,13 @@ describe("rebuild with protection on", () => {
     expect(step(rebuild, "-provision")).toEqual(expect.objectContaining({ op: "update", runs: ["ansible/bin/provision"] }));
     expect(step(rebuild, "-register")).toEqual(expect.objectContaining({ op: "update", runs: ["node bin/register put"] }));
     expect(rebuild.state.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
+  });
+
+  it("still refuses when one of those resources keeps its protection (the server's dependents are checked as they were)", async () => {
+    const first = await created();
+    const partly = await up(adminUnprotects(first.state, REBUILD_BLOCKED.filter((s) => s !== "-rdns-v6")), fleet("rebuild: 1"));
+    expect(partly.error).toMatch(new RegExp(`${NODE}-rdns-v6.* as part of replacing .*${NODE}-server.* marked for protection`));
+    expect(ran(partly)).toEqual([]);
   });
 });
 
@@ -98,10 +111,9 @@ describe("destroy with protection on", () => {
     expect(ran(removed)).toEqual([]);
   });
 
-  it("removes it in two runs: unprotect, then remove; deregisters and shuts down before deleting", async () => {
+  it("removes it once an admin lifts the protection fleet diff names; deregisters and shuts down before deleting", async () => {
     const first = await created();
-    const unprotect = await up(first.state, fleet("protect: false"));
-    const removed = await up(unprotect.state, "nodes: {}\n");
+    const removed = await up(adminUnprotects(first.state, REMOVAL_BLOCKED), "nodes: {}\n");
     expect(removed.error).toBeUndefined();
     expect(removed.steps.every((s) => s.op === "delete" || s.op === "same")).toBe(true);
     expect(ran(removed)).toEqual(["node bin/register delete"]);
@@ -122,8 +134,7 @@ describe("master-key rotation with protection on", () => {
   it("rebuilds after a rotation with the node's own key id, not the ids recorded at creation", async () => {
     const first = await created({ masterSshPublicKey: MASTER_A });
     const rotated = await up(first.state, fleet(""), { masterSshPublicKey: MASTER_B });
-    const unprotect = await up(rotated.state, fleet("protect: false"), { masterSshPublicKey: MASTER_B });
-    const rebuild = await up(unprotect.state, fleet("rebuild: 1"), { masterSshPublicKey: MASTER_B });
+    const rebuild = await up(adminUnprotects(rotated.state, REBUILD_BLOCKED), fleet("rebuild: 1"), { masterSshPublicKey: MASTER_B });
     expect(rebuild.error).toBeUndefined();
     const server = rebuild.state.find((r) => r.name === `${NODE}-server`)!;
     const ownKey = rebuild.state.find((r) => r.name === `${NODE}-ssh-key`)!;
@@ -145,8 +156,7 @@ describe("auto-registration off with protection on", () => {
     const settings = { features: { autoRegistration: false, costTracking: true } };
     const first = await created();
     const off = await up(first.state, fleet(""), settings);
-    const unprotect = await up(off.state, fleet("protect: false"), settings);
-    const removed = await up(unprotect.state, "nodes: {}\n", settings);
+    const removed = await up(adminUnprotects(off.state, REMOVAL_BLOCKED), "nodes: {}\n", settings);
     expect(removed.error).toBeUndefined();
     expect(ran(removed)).toEqual([]);
   });
@@ -193,7 +203,7 @@ describe("edits outside a node's own entry", () => {
     expect(next.steps.filter((s) => s.op === "replace" && s.type === "hcloud:index/server:Server").map((s) => s.name)).toEqual([`${STG}-server`]);
   });
 
-  it("refuses a protected node's own image change until it is unprotected", async () => {
+  it("refuses a protected node's own image change until an admin lifts its protection", async () => {
     const first = await created();
     const next = await up(first.state, fleet("").replace("ubuntu-24.04", "debian-13"));
     expect(next.error).toMatch(/marked for protection/);

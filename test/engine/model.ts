@@ -2,8 +2,12 @@
 // from their source at the versions this project pins (pulumi v3.248.0, pulumi-command
 // v1.2.1 on pulumi-go-provider v1.3.0, terraform-provider-hcloud v1.68.0). Mocks only
 // record declarations; every test whose point is the engine's behaviour goes through here.
+// The step rules themselves (ignoreChanges, replacementTrigger, protection) and the
+// replace-on-change table live in src/review, shared with `fleet diff`'s prediction.
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { processIgnoreChanges, protectBlocksDelete, protectBlocksReplace, same, shouldTriggerReplace } from "../../src/review/engine-rules";
+import { REPLACE_TABLE } from "../../src/review/replace-table";
 
 /** The working directory of the program and of every plugin the engine starts (the
  *  command provider among them): pulumi pkg/engine/project.go getPwdMain — the project
@@ -51,22 +55,12 @@ export interface EngineResource {
   readonly customTimeouts: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
-/** Inputs whose change makes the provider answer "replace" in Diff: the Terraform
- *  schemas' ForceNew/RequiresReplace fields and pulumi-command's replaceOnChanges. */
-export const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
-  // terraform-provider-hcloud internal/server/resource.go: image, location, user_data, ssh_keys are ForceNew.
-  "hcloud:index/server:Server": ["image", "location", "userData", "sshKeys"],
-  // internal/rdns/resource.go: server_id and ip_address RequiresReplace.
-  "hcloud:index/rdns:Rdns": ["serverId", "ipAddress"],
-  // internal/sshkey/resource.go: public_key RequiresReplace (name and labels update in place).
-  "hcloud:index/sshKey:SshKey": ["publicKey"],
-  "hcloud:index/firewall:Firewall": [],
-  // pulumi-command provider/pkg/provider/common/inputs.go: Triggers `provider:"replaceOnChanges"`.
-  "command:local:Command": ["triggers"],
-  "random:index/randomPassword:RandomPassword": ["keepers", "length", "special", "upper", "lower", "numeric"],
-  "tls:index/privateKey:PrivateKey": ["algorithm", "ecdsaCurve", "rsaBits"],
-  "cloudflare:index/dnsRecord:DnsRecord": ["zoneId"],
-};
+/** Inputs whose change makes the provider answer "replace" in Diff: the providers'
+ *  ForceNew/RequiresReplace fields and pulumi-command's replaceOnChanges, from the one
+ *  table `fleet diff` predicts with (src/review/replace-table.ts). */
+function replaceOn(type: string): readonly string[] {
+  return REPLACE_TABLE[type]?.replace ?? [];
+}
 
 export type StepOp = "create" | "same" | "update" | "replace" | "delete";
 
@@ -88,25 +82,6 @@ export interface Deployment {
   readonly error?: string;
   /** The state after the update: the previous state where the update stopped. */
   readonly state: readonly EngineResource[];
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Old values back for ignored properties: step_generator.go processIgnoreChanges, which
- *  runs whenever an old state exists — for a replacement too. */
-export function processIgnoreChanges(inputs: Record<string, unknown>, old: Record<string, unknown>, ignore: readonly string[]): Record<string, unknown> {
-  const out = { ...inputs };
-  for (const key of ignore) {
-    if (key in old) out[key] = old[key];
-    else delete out[key];
-  }
-  return out;
-}
-
-/** step_generator.go shouldTriggerReplace: no trigger on either side means no replacement. */
-function triggerReplaces(next: unknown, old: unknown): boolean {
-  if (next === undefined || old === undefined) return false;
-  return !same(next, old);
 }
 
 /** What pulumi-command runs: local/commandController.go Create (create), Update (update,
@@ -160,17 +135,17 @@ export function deploy(previous: readonly EngineResource[], declared: readonly E
     const inputs = processIgnoreChanges(next.inputs, old.inputs, next.ignoreChanges);
     const changed = Object.keys({ ...inputs, ...old.inputs }).filter((key) =>
       !same(inputs[key], old.inputs[key]) || (next.propertyDependencies[key] ?? []).some((urn) => replaced.has(urn)));
-    const forceNew = changed.filter((key) => (REPLACE_ON[next.type] ?? []).includes(key));
-    const replace = triggerReplaces(next.replacementTrigger, old.replacementTrigger) || forceNew.length > 0;
+    const forceNew = changed.filter((key) => replaceOn(next.type).includes(key));
+    const replace = shouldTriggerReplace(next.replacementTrigger, old.replacementTrigger) || forceNew.length > 0;
     const op: StepOp = replace ? "replace" : changed.length > 0 ? "update" : "same";
     if (replace) {
       // continueStepsFromDiff: "we do allow unprotecting and replacing to happen in a single update".
-      if (next.protect && old.protect) return result(`unable to replace resource "${next.urn}" as it is currently marked for protection`);
+      if (protectBlocksReplace(next.protect, old.protect)) return result(`unable to replace resource "${next.urn}" as it is currently marked for protection`);
       if (next.deleteBeforeReplace) {
         // calculateDependentReplacements: dependents whose replace-causing inputs come from it
         // are deleted first, and one protected in the OLD state stops the chain.
         for (const dependent of previous) {
-          const keys = (REPLACE_ON[dependent.type] ?? []).filter((key) => (dependent.propertyDependencies[key] ?? []).includes(next.urn));
+          const keys = replaceOn(dependent.type).filter((key) => (dependent.propertyDependencies[key] ?? []).includes(next.urn));
           if (keys.length > 0 && dependent.protect) {
             return result(`unable to replace resource "${dependent.urn}" as part of replacing "${next.urn}" as it is currently marked for protection`);
           }
@@ -198,7 +173,7 @@ export function deploy(previous: readonly EngineResource[], declared: readonly E
   const declaredUrns = new Set(declared.map((r) => r.urn));
   for (const old of [...previous].reverse()) {
     if (declaredUrns.has(old.urn)) continue;
-    if (old.protect) return result(`resource "${old.urn}" cannot be deleted because it is protected`);
+    if (protectBlocksDelete(old.protect)) return result(`resource "${old.urn}" cannot be deleted because it is protected`);
     let runs: string[] = [];
     let calls: string[] = [];
     if (old.custom && !old.retainOnDelete) {

@@ -83,6 +83,11 @@ describe("readStackFile: values as the Pulumi CLI stores them", () => {
     expect(stg("  node-fleet:protect: True\n").stack?.settings.protect).toBe(true);
   });
 
+  it("refuses protect: false on a prd stack, whose nodes are always protected, and accepts it elsewhere", () => {
+    expect(messages(stg("  node-fleet:protect: false\n", "prd"))).toEqual([expect.stringMatching(/^node-fleet:protect: prd nodes are always protected; remove it/)]);
+    expect(stg("  node-fleet:protect: false\n").stack?.settings.protect).toBe(false);
+  });
+
   it("refuses yes, which yaml.v3 (and so Pulumi) reads as text", () => {
     expect(messages(stg("  node-fleet:protect: yes\n"))).toEqual([
       'node-fleet:protect must be true or false, found "yes"; pulumi config set node-fleet:protect <value> -s stg']);

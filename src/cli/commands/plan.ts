@@ -5,6 +5,7 @@ import { validateFleetFile } from "../../fleet/validate";
 import { planFleet } from "../../plan/node-plan";
 import { describeServerChange, plansAsDeployed, serverChanges } from "../../plan/server-change";
 import { planStack } from "../../offline/plan-stack";
+import { policyCheckedSink, type PolicyViolation } from "../../review/policy";
 import { readStackFile } from "../../stack/stack-file";
 import { formatIssue } from "../../source/issues";
 import { EXIT, type Io } from "../format";
@@ -27,10 +28,12 @@ export interface PlanOptions {
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   const started = Date.now();
   const progress = progressLine(io, opts.format !== "json");
-  const sink = { text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => {
+  // The policy pack's rules (policy/), offline: a violation fails the plan.
+  const violations: PolicyViolation[] = [];
+  const sink = policyCheckedSink({ text: textSink, json: jsonSink, markdown: markdownSink }[opts.format]((text) => {
     progress.clear();
     io.out(text);
-  });
+  }), violations);
   let planned = 0;
   let finished = false;
   try {
@@ -53,7 +56,8 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     progress.done(finished ? `planned ${planned} node${planned === 1 ? "" : "s"} in ${((Date.now() - started) / 1000).toFixed(1)}s` : undefined);
   }
   if (opts.base) io.out(["", `Server changes against ${opts.base}:`, ...changesAgainst(opts.base, opts), ""].join("\n"));
-  return EXIT.ok;
+  for (const v of violations) io.err(`policy ${v.policy}: ${v.resource}: ${v.message}`);
+  return violations.length > 0 ? EXIT.invalidInput : EXIT.ok;
 }
 
 /** Rebuilds (which erase disks) and resizes that the fleet edit causes, compared with a base. */

@@ -1,0 +1,105 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { collectPlan, type PlannedResource } from "../../src/offline/plan-stack";
+import { checkPolicies, type PolicyResource } from "../../src/review/policy";
+import { adminPortsClosed } from "../../src/review/policy/admin-ports-closed";
+import { catalogServer } from "../../src/review/policy/catalog-server";
+import { hostnameConvention } from "../../src/review/policy/hostname-convention";
+import { prdServersProtected } from "../../src/review/policy/prd-protected";
+import { reservedLabels } from "../../src/review/policy/reserved-labels";
+import { stepCommandsPlain } from "../../src/review/policy/step-commands-plain";
+import { bundledCatalog } from "../helpers";
+import { join } from "node:path";
+
+const context = () => ({ catalog: bundledCatalog() });
+let resources: PlannedResource[];
+const find = (suffix: string) => resources.find((r) => r.name.endsWith(suffix))!;
+/** A resource of the real plan with some inputs or options changed. */
+const broken = (suffix: string, inputs: Record<string, unknown>, protect?: boolean): PolicyResource => {
+  const r = find(suffix);
+  return { ...r, inputs: { ...r.inputs, ...inputs }, protect: protect ?? r.protect };
+};
+
+beforeAll(async () => {
+  const plan = await collectPlan({ stack: "prd", projectDir: join(__dirname, "../..") });
+  resources = plan.nodes.filter((n) => n.hostname === "prd-sha-het-de-fsn1-001").flatMap((n) => n.resources);
+});
+
+describe("the policies over the repository's own prd plan", () => {
+  it("find nothing to object to", () => {
+    expect(checkPolicies(resources, context())).toEqual([]);
+  });
+});
+
+describe("hostname-convention", () => {
+  it("rejects a server whose name breaks the convention", () => {
+    expect(hostnameConvention.check(broken("-server", { name: "prd-web-1" }), context())[0]).toMatch(/^name "prd-web-1" does not follow/);
+  });
+
+  it("rejects a firewall whose country is not its region's", () => {
+    expect(hostnameConvention.check(broken("-fw", { name: "prd-sha-het-fi-fsn1-001" }), context()))
+      .toEqual(['name "prd-sha-het-fi-fsn1-001": country "fi" is not the country of fsn1 ("de")']);
+  });
+});
+
+describe("prd-servers-protected", () => {
+  it("rejects a prd server without rebuild protection", () => {
+    expect(prdServersProtected.check(broken("-server", { rebuildProtection: false }), context()))
+      .toEqual(["prd server prd-sha-het-de-fsn1-001-server lacks rebuildProtection"]);
+  });
+
+  it("rejects a prd server without Pulumi protect or delete protection", () => {
+    expect(prdServersProtected.check(broken("-server", { deleteProtection: false }, false), context()))
+      .toEqual(["prd server prd-sha-het-de-fsn1-001-server lacks Pulumi protect, deleteProtection"]);
+  });
+
+  it("leaves an unprotected stg server alone", () => {
+    const stg = broken("-server", { labels: { ...(find("-server").inputs.labels as object), env: "stg" }, deleteProtection: false }, false);
+    expect(prdServersProtected.check(stg, context())).toEqual([]);
+  });
+});
+
+describe("admin-ports-not-world-open", () => {
+  const world = (port: string) => [{ direction: "in", protocol: "tcp", port, sourceIps: ["0.0.0.0/0", "::/0"], description: "x" }];
+
+  it("rejects SSH open to the world in prd", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: world("22") }), context()))
+      .toEqual(["prd firewall prd-sha-het-de-fsn1-001-fw opens port 22 to 0.0.0.0/0, ::/0; allow only the admin networks"]);
+  });
+
+  it("rejects a port range that includes Webmin's 10000", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: world("9000-11000") }), context())).toHaveLength(1);
+  });
+
+  it("allows the world on 443", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: world("443") }), context())).toEqual([]);
+  });
+});
+
+describe("reserved-labels", () => {
+  it("rejects a server missing node-fleet's labels", () => {
+    expect(reservedLabels.check(broken("-server", { labels: { env: "prd" } }), context()))
+      .toEqual(["server prd-sha-het-de-fsn1-001-server lacks the labels type, provider, region, node, panel, managed-by"]);
+  });
+});
+
+describe("catalog-server-type-and-location", () => {
+  it("rejects a server type the catalog does not list", () => {
+    expect(catalogServer.check(broken("-server", { serverType: "cx99" }), context()))
+      .toEqual(['server prd-sha-het-de-fsn1-001-server: server type "cx99" is not a catalog size of het']);
+  });
+
+  it("rejects a type the catalog does not sell in the location", () => {
+    expect(catalogServer.check(broken("-server", { serverType: "cx23", location: "ash" }), context())[0]).toMatch(/cx23 is not sold in ash1/);
+  });
+});
+
+describe("step-commands-carry-no-values", () => {
+  it("rejects a command with an inline value", () => {
+    expect(stepCommandsPlain.check(broken("-provision", { create: "ansible/bin/provision --host 192.0.2.10" }), context()))
+      .toEqual(['step prd-sha-het-de-fsn1-001-provision: create command "ansible/bin/provision --host 192.0.2.10" carries inline values; pass them through environment or stdin']);
+  });
+
+  it("rejects a command whose text is secret", () => {
+    expect(stepCommandsPlain.check(broken("-register", { delete: "[secret]" }), context())[0]).toMatch(/delete command is secret/);
+  });
+});
