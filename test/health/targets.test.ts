@@ -8,7 +8,7 @@ import { bundledCatalog } from "../helpers";
 
 const FLEET = `defaults: { size: cpx22 }
 nodes:
-  prd-sha-het-de-fsn1-001: { image: debian-12, autoRebuild: true, protect: false }
+  prd-sha-het-de-fsn1-001: { image: debian-12, autoRebuild: true }
   prd-sha-het-de-fsn1-002: { image: debian-12, status: maintenance, rebuild: 2 }
   prd-sha-het-de-fsn1-003: { image: debian-12 }
   prd-sha-het-de-fsn1-004: { image: debian-12 }
@@ -36,7 +36,7 @@ describe("resolving the stack's nodes", () => {
   it("takes the stack's environment only, with what the fleet says about each node", async () => {
     const targets = await resolveTargets({ stack: "prd", projectDir: project.dir, catalog: bundledCatalog(), lookupHost: dns });
     expect(targets.map((t) => [t.hostname, t.fqdn, t.generation, t.maintenance, t.autoRebuild, t.protect])).toEqual([
-      ["prd-sha-het-de-fsn1-001", "prd-sha-het-de-fsn1-001.infra.example.com", 0, false, true, false],
+      ["prd-sha-het-de-fsn1-001", "prd-sha-het-de-fsn1-001.infra.example.com", 0, false, true, true],
       ["prd-sha-het-de-fsn1-002", "prd-sha-het-de-fsn1-002.infra.example.com", 2, true, false, true],
       ["prd-sha-het-de-fsn1-003", "prd-sha-het-de-fsn1-003.infra.example.com", 0, false, false, true],
       ["prd-sha-het-de-fsn1-004", "prd-sha-het-de-fsn1-004.infra.example.com", 0, false, false, true],
