@@ -16,6 +16,7 @@ import { registerOperations } from "./commands/operations";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
+import { withStackOptions } from "./stack-options";
 
 /** The version of node-fleet, from its package.json (the same from src/ and dist/). */
 export const VERSION = (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
@@ -78,11 +79,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       code = catalogCommand(io, catalog(), view ? [view] : CATALOG_VIEWS);
     });
 
-  program.command("plan")
-    .description("show what `pulumi up` would declare for a stack, offline (no Pulumi CLI, no credentials)")
-    .option("--stack <stack>", "stack name: prd, stg or dev", "prd")
-    .option("--fleet <file>", "fleet file (default: the stack's node-fleet:fleetFile)")
-    .option("--project <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  withStackOptions(program.command("plan")
+    .description("show what `pulumi up` would declare for a stack, offline (no Pulumi CLI, no credentials)"))
     .option("--json", "print JSON for tools")
     .option("--markdown", "print Markdown for a pull request")
     .option("--base <file>", "compare with this fleet file and list rebuilt and resized servers")

@@ -11,6 +11,7 @@ import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
 import { InvalidInputError } from "../../source/issues";
 import { EXIT, printIssues, table, type Io } from "../format";
+import { withStackOptions } from "../stack-options";
 
 export interface HealthOptions {
   readonly stack: string;
@@ -169,11 +170,8 @@ export function registerHealthCommand(program: Command, io: Io, catalog: () => C
     return n;
   };
   const g = DEFAULT_SAFEGUARDS;
-  program.command("health")
-    .description("check the stack's nodes (TCP, SSH host key, TLS, Virtualmin API); exit 5 when any is unhealthy")
-    .option("--stack <stack>", "stack name: prd, stg or dev", "prd")
-    .option("--fleet <file>", "fleet file (default: the stack's node-fleet:fleetFile)")
-    .option("--project <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  withStackOptions(program.command("health")
+    .description("check the stack's nodes (TCP, SSH host key, TLS, Virtualmin API); exit 5 when any is unhealthy"))
     .option("--targets <file>", "JSON map {hostname: {address, hostKey?, created?}}; other nodes are looked up in DNS")
     .option("--state-dir <dir>", "where state, incidents and the audit log live (default: $STATE_DIRECTORY or PROJECT/.fleet-health)")
     .option("--json", "print one JSON document per round")
