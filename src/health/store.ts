@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { HealthEvent } from "./events";
 import { NodeRecordSchema, type NodeRecord } from "./model";
+import { processAlive } from "../source/fs-helpers";
 
 const StateFileSchema = z.object({
   version: z.literal(1),
@@ -82,7 +83,7 @@ export class StateDir {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         const holder = readHolder(this.lockFile);
-        if (holder && alive(holder.pid)) {
+        if (holder && processAlive(holder.pid)) {
           throw new StateLockedError(`another \`fleet health${holder.mode === "watch" ? " --watch" : ""}\` (pid ${holder.pid}, since ${holder.since}) ` +
             `is checking stack ${this.stack} with state directory ${this.dir}; stop it first, or give this run another --state-dir`);
         }
@@ -105,11 +106,3 @@ function readHolder(file: string): { pid: number; mode: string; since: string } 
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCatalog } from "../../catalog/load";
@@ -6,6 +6,7 @@ import { DEFAULT_ENDPOINT, fetchHetznerPrices, HetznerApiError } from "../../cat
 import { rewriteSizes } from "../../catalog/refresh/rewrite-sizes";
 import { InvalidInputError } from "../../source/issues";
 import { EXIT, type Io } from "../format";
+import { replaceFileContent } from "../../source/replace-file";
 
 export interface CatalogRefreshOptions {
   readonly catalogDir: string;
@@ -58,9 +59,12 @@ export async function catalogRefreshCommand(io: Io, env: NodeJS.ProcessEnv, opts
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const staged = `${file}.refresh`;
-  writeFileSync(staged, report.text);
-  renameSync(staged, file);
+  try {
+    replaceFileContent(file, report.text);
+  } catch (err) {
+    io.err(`fleet catalog refresh: cannot write ${file}: ${(err as Error).message} (it was left as it was)`);
+    return EXIT.invalidInput;
+  }
   io.err(`${file}: ${report.changes.length} changes, prices as of ${opts.today}`);
   return EXIT.ok;
 }
