@@ -1,10 +1,15 @@
 import { issueAt, type Issue } from "../source/issues";
-import { posOfPath } from "../source/yaml-source";
-import { NODE_TYPES } from "../fleet/naming";
+import { posOfPath, type YamlSource } from "../source/yaml-source";
+import { NODE_TYPES } from "./node-types";
 import type { Catalog } from "./catalog";
-import type { Parsed } from "./load";
 import type { z } from "zod";
 import type { PanelsFileSchema, ProvidersFileSchema, RegionsFileSchema, SizesFileSchema } from "./schema";
+
+/** A catalog file, read and checked against its schema. */
+export interface Parsed<T> {
+  readonly source: YamlSource;
+  readonly data: T;
+}
 
 interface CatalogFiles {
   providers: Parsed<z.infer<typeof ProvidersFileSchema>>;

@@ -6,7 +6,7 @@ import { readTextFile } from "../source/text-file";
 import { dataOf, parseYamlSource, type YamlSource } from "../source/yaml-source";
 import { zodIssuesToIssues } from "../source/zod-issues";
 import { Catalog } from "./catalog";
-import { catalogCrossChecks } from "./cross-checks";
+import { catalogCrossChecks, type Parsed } from "./cross-checks";
 import { PanelsFileSchema, ProvidersFileSchema, RegionsFileSchema, SizesFileSchema } from "./schema";
 
 /** The catalog shipped with node-fleet (`catalog/` at the package root). */
@@ -18,12 +18,6 @@ const FILES = {
   sizes: ["sizes.yaml", SizesFileSchema],
   panels: ["panels.yaml", PanelsFileSchema],
 } as const;
-
-/** A catalog file, read and checked against its schema. */
-export interface Parsed<T> {
-  readonly source: YamlSource;
-  readonly data: T;
-}
 
 /** Reads and checks a catalog directory; every problem in every file is returned. */
 export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): { catalog?: Catalog; issues: Issue[] } {

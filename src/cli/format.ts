@@ -17,7 +17,7 @@ export const processIo: Io = {
   ...(process.stderr.isTTY ? { progress: (line: string) => { process.stderr.write(`\r\x1b[K${line}`); } } : {}),
 };
 
-/** Exit codes of every `fleet` command (README "The fleet command" lists them). The
+/** Exit codes of every `fleet` command (docs/exit-codes.md lists them). The
  *  codes above 2 follow sysexits.h where it has one, like ansible/bin/provision. */
 export const EXIT = {
   ok: 0,
@@ -71,19 +71,4 @@ export function exitCodeOf(err: unknown): ExitCode {
 export function printIssues(io: Io, issues: readonly Issue[], format: "text" | "json" = "text"): void {
   if (format === "json") io.out(JSON.stringify(issues, null, 2));
   else for (const issue of issues) io.err(formatIssue(issue));
-}
-
-/** Left-aligned text columns; numbers are right-aligned so they line up. */
-export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [headers, ...rows].map((row) => row.map((c) => String(c)));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
-  const line = (row: readonly string[]) =>
-    row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
-}
-
-/** `€12.49` */
-export function eur(amount: number): string {
-  return `€${amount.toFixed(2)}`;
 }

@@ -1,5 +1,6 @@
 import type { PlanHeader, PlannedNode, PlannedResource, PlanSink } from "../offline/plan-stack";
-import { eur, table } from "./format";
+import { eur } from "../format/money";
+import { table } from "../format/table";
 
 /** The `--json` document, written as the plan is made: stable field names for tools
  *  and reviewers' scripts, one node at a time (a 5,000-node plan is never one string). */

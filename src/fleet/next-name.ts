@@ -1,6 +1,7 @@
 import type { Catalog } from "../catalog/catalog";
 import type { Region } from "../catalog/schema";
-import { ENVIRONMENTS, formatHostname, NODE_TYPES, parseHostname } from "./naming";
+import { NODE_TYPES } from "../catalog/node-types";
+import { ENVIRONMENTS, formatHostname, parseHostname } from "./naming";
 
 /** What to name: a region may be given by its hostname code or the provider's own id. */
 export interface NameRequest {

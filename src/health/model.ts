@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INCIDENT_KINDS, STEPS } from "../events/health-event";
 
 /** Node states (seed 001 ServerStatus, in this fleet's terms):
  *  - `pending_setup`: new or never seen healthy, inside the grace period
@@ -11,17 +12,6 @@ import { z } from "zod";
  *  - `decommissioned`: no longer in the fleet file */
 export const NODE_STATES = ["pending_setup", "force_rebuild", "ready", "failing", "error", "provisioning", "maintenance", "decommissioned"] as const;
 export type NodeState = (typeof NODE_STATES)[number];
-
-/** Recovery steps, in ladder order. */
-export const STEPS = ["reprovision", "power_cycle", "rebuild"] as const;
-export type Step = (typeof STEPS)[number];
-
-/** `down`: the node (or a service on it) does not answer; recovery may act.
- *  `host_key_changed` and `certificate` only notify: re-provisioning a host whose
- *  key changed would hand secrets to whoever answers, and a certificate is renewed,
- *  not healed. */
-export const INCIDENT_KINDS = ["down", "host_key_changed", "certificate"] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 const Attempt = z.object({
   step: z.enum(STEPS),

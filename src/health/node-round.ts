@@ -1,6 +1,6 @@
 import { correlationId } from "../plan/correlation";
-import type { HealthEvent } from "./events";
-import { HISTORY_LIMIT, type Incident, type IncidentKind, type NodeRecord, type Safeguards } from "./model";
+import type { HealthEvent, IncidentKind } from "../events/health-event";
+import { HISTORY_LIMIT, type Incident, type NodeRecord, type Safeguards } from "./model";
 import type { CheckResult, HealthTarget } from "./types";
 
 /** What one round saw of one node. */

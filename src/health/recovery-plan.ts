@@ -1,5 +1,5 @@
-import type { HealthEvent } from "./events";
-import { STEPS, type NodeRecord, type Safeguards, type Step } from "./model";
+import { STEPS, type HealthEvent, type Step } from "../events/health-event";
+import type { NodeRecord, Safeguards } from "./model";
 import { event } from "./node-round";
 import type { HealthTarget } from "./types";
 

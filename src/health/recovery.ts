@@ -1,5 +1,4 @@
-import type { HealthEvent } from "./events";
-import type { Step } from "./model";
+import type { HealthEvent, Step } from "../events/health-event";
 import type { PlannedStep } from "./recovery-plan";
 
 /** Which incident a step belongs to, handed to every operation so its own audit

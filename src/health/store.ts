@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { HealthEvent } from "./events";
+import type { HealthEvent } from "../events/health-event";
 import { NodeRecordSchema, type NodeRecord } from "./model";
 import { processAlive } from "../source/fs-helpers";
 

@@ -1,4 +1,4 @@
-import type { HealthEvent } from "../health/events";
+import type { HealthEvent } from "../events/health-event";
 
 /** A place messages go. `describe` never contains a secret. */
 export interface Channel {

@@ -1,4 +1,4 @@
-import type { HealthEvent } from "../health/events";
+import type { HealthEvent } from "../events/health-event";
 import type { Channel } from "./channels";
 import { admit, type LimiterMemory, type RateLimits } from "./limiter";
 

@@ -1,4 +1,4 @@
-import { registrationUrlProblem } from "./url";
+import { registrationUrlProblem } from "../stack/registration-url";
 
 /** Thrown when the platform refuses a registration for good (a 4xx other than 408/429),
  *  or when retries run out. Its message never contains the token or the password. */

@@ -1,4 +1,4 @@
-import { eur } from "../cli/format";
+import { eur } from "../format/money";
 import type { FleetDiff } from "./diff";
 import type { NodeChange } from "./node-change";
 

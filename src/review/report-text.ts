@@ -1,4 +1,5 @@
-import { eur, table } from "../cli/format";
+import { eur } from "../format/money";
+import { table } from "../format/table";
 import type { FleetDiff } from "./diff";
 
 /** The terminal view: one line per changed node, its consequences below, then totals. */

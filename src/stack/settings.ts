@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
-import { registrationUrlProblem } from "../register/url";
+import { registrationUrlProblem } from "./registration-url";
 import { coerceConfigScalar } from "./pulumi-config";
 import { formatCidr, hasHostBits, isEverywhere, networkOf, parseCidr } from "./cidr";
 import { sshPublicKeyProblem } from "./ssh-public-key";

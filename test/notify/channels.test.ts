@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { HealthEvent } from "../../src/health/events";
+import type { HealthEvent } from "../../src/events/health-event";
 import { channelsFromEnv, jsonWebhook, slackWebhook, telegram } from "../../src/notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../src/notify/limiter";
 import { deliver } from "../../src/notify/notifier";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HealthEvent } from "../../src/health/events";
+import type { HealthEvent } from "../../src/events/health-event";
 import type { Channel } from "../../src/notify/channels";
 import { admit, DEFAULT_RATE_LIMITS } from "../../src/notify/limiter";
 import { deliver, notifyDeployment, render } from "../../src/notify/notifier";

@@ -1,5 +1,7 @@
 import type { Catalog } from "../../catalog/catalog";
-import { eur, EXIT, table, type Io } from "../format";
+import { eur } from "../../format/money";
+import { table } from "../../format/table";
+import { EXIT, type Io } from "../format";
 
 export const CATALOG_VIEWS = ["providers", "regions", "sizes", "panels"] as const;
 export type CatalogView = (typeof CATALOG_VIEWS)[number];

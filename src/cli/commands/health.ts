@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { Catalog } from "../../catalog/catalog";
-import type { HealthEvent } from "../../health/events";
+import type { HealthEvent } from "../../events/health-event";
 import { HetznerClient } from "../../health/hetzner";
 import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../health/model";
 import { runRound, type RoundReport } from "../../health/monitor";
@@ -10,7 +10,8 @@ import { StateDir, StateFileError, StateLockedError } from "../../health/store";
 import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
 import { InvalidInputError } from "../../source/issues";
-import { EXIT, printIssues, table, type Io } from "../format";
+import { table } from "../../format/table";
+import { EXIT, printIssues, type Io } from "../format";
 import { withStackOptions } from "../stack-options";
 
 export interface HealthOptions {

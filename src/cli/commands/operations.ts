@@ -9,7 +9,8 @@ import { SecretsConfigError } from "../../automation/workspace";
 import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
-import { EXIT, table, type Io } from "../format";
+import { table } from "../../format/table";
+import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
 
 export interface OperationsEnv {

@@ -1,6 +1,6 @@
 import { issueAt, type Issue } from "../../source/issues";
 import type { FleetNode } from "../load";
-import { NODE_TYPES } from "../naming";
+import { NODE_TYPES } from "../../catalog/node-types";
 import { list, nameOf, type RuleContext } from "./context";
 
 /** The panel must exist, be implemented, serve the node's type and support its image. */

@@ -1,6 +1,6 @@
 import { issueAt, type Issue } from "../../source/issues";
 import type { FleetNode } from "../load";
-import { NODE_TYPES } from "../naming";
+import { NODE_TYPES } from "../../catalog/node-types";
 import { list, nameOf } from "./context";
 
 /** The type field must be a known node type, and one that node-fleet builds (sha). */

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { generatedFleet, watchTree } from "../bench/plan-bench";
+import { generatedFleet, watchTree } from "./plan-bench";
 
 const ROOT = resolve(__dirname, "../..");
 const COUNT = 1000;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { registrationUrlProblem } from "../../src/register/url";
+import { registrationUrlProblem } from "../../src/stack/registration-url";
 import { readStackFile } from "../../src/stack/stack-file";
 
 const ROOT = join(__dirname, "../..");

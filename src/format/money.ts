@@ -1,0 +1,4 @@
+/** `€12.49` */
+export function eur(amount: number): string {
+  return `€${amount.toFixed(2)}`;
+}
