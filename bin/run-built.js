@@ -2,7 +2,7 @@
 // Runs a command's main(argv) from the compiled dist/ (built by `npm ci` through the
 // prepare script) and exits with the code it resolves to. Nothing here prints a Node
 // stack trace: a failure is one line and an exit code from the table in
-// src/cli/format.ts EXIT (README "The fleet command"); FLEET_DEBUG=1 adds the trace.
+// src/cli/format.ts EXIT (docs/exit-codes.md); FLEET_DEBUG=1 adds the trace.
 const path = require("path");
 
 module.exports = function runBuilt(name, modulePath) {

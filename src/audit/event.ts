@@ -14,7 +14,7 @@ export type AuditType =
   | "operation.started" | "operation.succeeded" | "operation.failed" | "operation.refused"
   | "phase.started" | "phase.succeeded" | "phase.failed";
 
-/** One audit record (README "Audit events" documents every field). */
+/** One audit record (docs/audit-events.md documents every field). */
 export interface AuditEvent {
   readonly schema: typeof AUDIT_SCHEMA;
   /** Unique per record, so a receiver can drop a duplicate delivery. */

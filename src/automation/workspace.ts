@@ -8,7 +8,7 @@ import { CORRELATION_ENV } from "./correlation";
 /** This project's directory (holding Pulumi.yaml), from src/automation or dist/automation. */
 export const PROJECT_DIR = resolve(__dirname, "..", "..");
 
-/** Where state goes when neither PULUMI_BACKEND_URL nor a `pulumi login` says (README). */
+/** Where state goes when neither PULUMI_BACKEND_URL nor a `pulumi login` says (docs/operations-and-automation-api.md). */
 export const DEFAULT_STATE_DIR = join(homedir(), ".pulumi-state");
 
 /** Our own variable for the secrets provider of a stack we create (`awskms://…`,

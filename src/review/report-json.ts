@@ -1,6 +1,6 @@
 import type { FleetDiff } from "./diff";
 
-/** The `fleet diff --json` document (schema in README.md, "fleet diff"). */
+/** The `fleet diff --json` document (schema in docs/reviewing-changes.md). */
 export function diffJson(diff: FleetDiff): string {
   return JSON.stringify({
     base: diff.base,

@@ -97,7 +97,7 @@ export const StackSettingsSchema = StackSettingsFields.superRefine((s, ctx) => {
   }
   for (const problem of adminSourceProblems(s)) ctx.addIssue({ code: "custom", ...problem });
   // As for a node (src/fleet/rules/prd-protected.ts): prd protection is lifted only in the
-  // state, for the resources of one reviewed deployment (README "Lifecycle").
+  // state, for the resources of one reviewed deployment (docs/deploying-and-lifecycle.md, "Lifecycle").
   if (s.environment === "prd" && s.protect === false) {
     ctx.addIssue({ code: "custom", path: ["protect"],
       message: "prd nodes are always protected; remove it. To rebuild or remove a node, follow the steps `fleet diff` prints" });

@@ -34,7 +34,7 @@ export function readStackFile(dir: string, stack: string, options: ParseOptions 
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
     return { issues: [issueAt({ file, line: 1, col: 1 }, "stack-file", missing
-      ? `no stack file for stack "${stack}"; create it with \`pulumi stack init ${stack}\`, then set node-fleet:environment and the other settings (see README "Stack settings")`
+      ? `no stack file for stack "${stack}"; create it with \`pulumi stack init ${stack}\`, then set node-fleet:environment and the other settings (see docs/settings-reference.md)`
       : `cannot read the stack file: ${(err as Error).message}`)] };
   }
   const decoded = decodeUtf8(file, bytes);

@@ -10,7 +10,7 @@ import { startTestHost, type TestHost } from "./test-host";
 const HOSTNAME = "dev-sha-het-de-fsn1-001";
 const plan = devNodePlan(HOSTNAME);
 /** Virtualmin's repository cannot be reached from this machine, so its install and
- *  the checks of what it provides are off here; README.md states this limit. */
+ *  the checks of what it provides are off here; docs/node-and-ansible.md states this limit. */
 const OFFLINE = { virtualmin_install_enabled: false, validate_panel_checks: false };
 
 let host: TestHost;

@@ -1,4 +1,4 @@
-// Each lifecycle flow of README "Lifecycle" as a sequence of program runs: the real stack
+// Each lifecycle flow of docs/deploying-and-lifecycle.md "Lifecycle" as a sequence of program runs: the real stack
 // program under mocks declares, and test/engine/model.ts deploy() takes the steps the
 // engine would take over the previous run's state (pulumi step_generator.go
 // generateStepsFromDiff / continueStepsFromDiff / calculateDependentReplacements /

@@ -5,7 +5,7 @@ import type { FleetNode } from "../load";
  *  Hetzner's delete and rebuild protection for every later deployment, not only the one
  *  it was meant for, and the policy pack refuses such a server (prd-servers-protected).
  *  A prd rebuild or removal lifts protection in the state for exactly the resources
- *  `fleet diff` names, for one deployment (README "Lifecycle"). */
+ *  `fleet diff` names, for one deployment (docs/deploying-and-lifecycle.md, "Lifecycle"). */
 export function prdProtected(node: FleetNode): Issue[] {
   if (!node.spec || node.spec.protect !== false || !("name" in node.parsed) || node.parsed.name.env !== "prd") return [];
   return [issueAt(node.fieldPos(["protect"], "value"), "prd-protected",
