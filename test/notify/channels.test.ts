@@ -71,6 +71,18 @@ describe("channels", () => {
     expect(received.map((r) => r.url)).toEqual(expect.arrayContaining(["/hooks/broken", "/services/ok"]));
   });
 
+  it.each([
+    ["a webhook URL without a scheme", () => jsonWebhook("hooks.example.com/hooks/S3CRET"), "webhook (unparsable URL): (unparsable URL): the URL is not an absolute http(s) URL (scheme://host/…)"],
+    ["a Slack URL with credentials", () => slackWebhook("http://ops:S3CRET@127.12.5.1:47/services/T/B/S3CRET"),
+      "slack http://127.12.5.1:47: http://127.12.5.1:47: the URL carries credentials (user:password@), which are never sent; put them in the path or a header the receiver reads"],
+    ["a Telegram API that refuses connections", () => telegram("http://127.12.5.1:47", "123:S3CRET", "-100"), "telegram chat -100: telegram: network error (ECONNREFUSED)"],
+    ["a Telegram API without a scheme", () => telegram("api.telegram.org", "123:S3CRET", "-100"),
+      "telegram chat -100: telegram: the URL is not an absolute http(s) URL (scheme://host/…)"],
+  ])("reports a failure for %s with its reason and nothing secret", async (_case, channel, error) => {
+    const result = await deliver([detected], [channel()], {}, at, DEFAULT_RATE_LIMITS);
+    expect(result.errors).toEqual([error]);
+  });
+
   it("builds channels from the environment only when their secrets are set", () => {
     expect(channelsFromEnv({}).map((c) => c.describe)).toEqual([]);
     expect(channelsFromEnv({
