@@ -40,7 +40,14 @@ export function jsonWebhook(url: string): Channel {
 
 /** Slack incoming webhook: `{text}` (api.slack.com/messaging/webhooks). */
 export function slackWebhook(url: string): Channel {
-  return { describe: `slack ${urlOrigin(url)}`, send: async (_event, text) => { await post(url, { text }, urlOrigin(url)); } };
+  return { describe: `slack ${urlOrigin(url)}`, send: async (_event, text) => { await post(url, { text: slackEscaped(text) }, urlOrigin(url)); } };
+}
+
+/** Text Slack shows as written: `&`, `<` and `>` are its markup ("Escaping text" in
+ *  api.slack.com/reference/surfaces/formatting), so a node's answer quoted in an alert
+ *  cannot ping `<!channel>` or hide a link behind other words. */
+export function slackEscaped(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Telegram Bot API `sendMessage` (core.telegram.org/bots/api#sendmessage); the

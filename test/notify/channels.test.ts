@@ -53,6 +53,13 @@ describe("channels", () => {
     expect(received).toEqual([{ url: "/services/T000/B000/XXXX", body: { text: TEXT } }]);
   });
 
+  it("escapes Slack's markup in what it posts, so a node's words cannot ping the channel or hide a link", async () => {
+    const hostile: HealthEvent = { ...detected, message: "down: banner <!channel> <https://evil.example|click> & \x1b[2J" };
+    await deliver([hostile], [slackWebhook(`${base}/services/T000/B000/XXXX`)], {}, at, DEFAULT_RATE_LIMITS);
+    expect(received[0]!.body.text).toBe("⚠️ prd-sha-het-de-fsn1-001: incident detected [prd-sha-het-de-fsn1-001@2026-11-22T06:00:00.000Z]: " +
+      "down: banner &lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; \\x1b[2J");
+  });
+
   it("sends a Telegram message to the chat through the bot's sendMessage", async () => {
     const result = await deliver([detected], [telegram(base, "good-token", "-100123")], {}, at, DEFAULT_RATE_LIMITS);
     expect(received).toEqual([{ url: "/botgood-token/sendMessage", body: { chat_id: "-100123", text: TEXT, disable_web_page_preview: true } }]);
