@@ -65,9 +65,13 @@ function tryCreate(lock: string): boolean {
   try {
     const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     writeSync(fd, `${JSON.stringify(holder)}\n`);
-  } finally {
+  } catch (err) {
+    // A full disk: no empty lock file may stay behind to block the next writer.
     closeSync(fd);
+    unlinkQuietly(lock);
+    throw err;
   }
+  closeSync(fd);
   return true;
 }
 
