@@ -51,3 +51,24 @@ describe("Ctrl-C while fleet add waits for another writer's lock", () => {
     expect(readdirSync(dir).sort()).toEqual(["fleet.yaml", "fleet.yaml.lock"]);
   });
 });
+
+describe("a lock whose pid now belongs to an unrelated, younger process", () => {
+  it("is stale: fleet add breaks it and adds the node at once", async () => {
+    const dir = mkdtempSync(join(scratch, "reused-"));
+    const file = join(dir, "fleet.yaml");
+    writeFileSync(file, FLEET);
+    const stranger = spawn("sleep", ["60"]);
+    try {
+      // The lock was taken an hour before the process now holding its pid started.
+      writeFileSync(`${file}.lock`, JSON.stringify({ pid: stranger.pid, host: hostname(), since: new Date(Date.now() - 3_600_000).toISOString() }));
+      const started = Date.now();
+      const run = spawnSync(process.execPath, [join(ROOT, "bin/fleet"), ...ADD, "--fleet", file], { encoding: "utf8", cwd: dir });
+      expect(run.status).toBe(EXIT.ok);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(readFileSync(file, "utf8")).toContain("prd-sha-het-de-fsn1-002");
+      expect(readdirSync(dir)).toEqual(["fleet.yaml"]);
+    } finally {
+      stranger.kill();
+    }
+  });
+});
