@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { requestFailure, urlOrigin } from "../source/request-failure";
 import type { AuditEvent } from "./event";
 
 /** Somewhere audit records go. A sink may fail; the trail never lets that fail an operation. */
@@ -40,17 +41,19 @@ export interface WebhookOptions {
 
 /** POSTs each record as JSON; anything but a 2xx answer is a failure. */
 export function webhookSink(options: WebhookOptions): AuditSink {
-  const target = new URL(options.url);
   return {
-    // The URL may carry a token in its query: the name shows only where it goes.
-    name: `webhook ${target.origin}${target.pathname}`,
+    // The URL's path and query may be the secret: the name shows only where it goes.
+    name: `webhook ${urlOrigin(options.url)}`,
     async write(event) {
       const body = JSON.stringify(event);
       const headers: Record<string, string> = { "content-type": "application/json", "x-node-fleet-event": event.type };
       if (options.secret) headers[SIGNATURE_HEADER] = signBody(options.secret, body);
-      const response = await fetch(options.url, {
-        method: "POST", headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
+      let response: Response;
+      try {
+        response = await fetch(options.url, { method: "POST", headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      } catch (err) {
+        throw new Error(requestFailure(err));
+      }
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     },

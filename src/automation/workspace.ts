@@ -4,6 +4,8 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { CORRELATION_ENV } from "./correlation";
+import { OperationRefusedError } from "./errors";
+import { stackNameProblem } from "../stack/parse-config";
 
 /** This project's directory (holding Pulumi.yaml), from src/automation or dist/automation. */
 export const PROJECT_DIR = resolve(__dirname, "..", "..");
@@ -76,6 +78,9 @@ export interface OpenOptions {
  *  resource's environment), so the steps see NODE_CORRELATION_ID without it being an
  *  input: an input would change on every run and re-run every step. */
 export async function openStack(options: OpenOptions): Promise<Stack> {
+  // Checked before the backend directory or a stack (`stack init`) is created.
+  const wrongName = stackNameProblem(options.stack);
+  if (wrongName) throw new OperationRefusedError(wrongName, options.correlationId);
   const envVars = stackEnv(options);
   const secretsProvider = options.env[SECRETS_PROVIDER_ENV];
   const args = { stackName: options.stack, workDir: options.projectDir };

@@ -1,3 +1,4 @@
+import { escapeControl, escapeControlKeepLines } from "../source/control-chars";
 import { formatIssue, type Issue } from "../source/issues";
 
 /** Where a command writes: stdout for results, stderr for problems and progress. */
@@ -10,11 +11,13 @@ export interface Io {
 
 /** The process's streams. Once a reader has gone away (`fleet plan | head`), further
  *  output to it is dropped instead of failing: the command still finishes and exits
- *  with its own code. */
+ *  with its own code. Everything printed may quote input or what a node sent back, so
+ *  control characters are escaped here, once for every command: output never drives
+ *  the reader's terminal and a line is never forged. */
 export const processIo: Io = {
-  out: (line) => { if (process.stdout.writable) process.stdout.write(`${line}\n`); },
-  err: (line) => { if (process.stderr.writable) process.stderr.write(`${line}\n`); },
-  ...(process.stderr.isTTY ? { progress: (line: string) => { process.stderr.write(`\r\x1b[K${line}`); } } : {}),
+  out: (line) => { if (process.stdout.writable) process.stdout.write(`${escapeControlKeepLines(line)}\n`); },
+  err: (line) => { if (process.stderr.writable) process.stderr.write(`${escapeControlKeepLines(line)}\n`); },
+  ...(process.stderr.isTTY ? { progress: (line: string) => { process.stderr.write(`\r\x1b[K${escapeControl(line)}`); } } : {}),
 };
 
 /** Exit codes of every `fleet` command (docs/exit-codes.md lists them). The

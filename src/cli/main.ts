@@ -16,6 +16,7 @@ import { registerOperations } from "./commands/operations";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
+import { refuseUnknownStacks } from "./stack-name";
 import { withStackOptions } from "./stack-options";
 
 /** The version of node-fleet, from its package.json (the same from src/ and dist/). */
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError("(run `fleet --help` for usage)");
+  refuseUnknownStacks(program, EXIT.usage);
 
   program.command("validate")
     .description("check a fleet file: prints FILE:LINE:COL: problems, exits 1 on any error")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { firstControl } from "../source/control-chars";
 import { cronProblem } from "./cron";
 
 /** Node fields whose default does not depend on the stack. `protect` and `backups`
@@ -25,7 +26,8 @@ export const NodeFieldsSchema = z.strictObject({
   /** Control panel id from catalog/panels.yaml. */
   panel: z.string().min(1).optional(),
   /** Friendly name shown to people; the hostname never changes with it. */
-  displayName: z.string().min(1).max(100).optional(),
+  displayName: z.string().min(1).max(100).refine((name) => firstControl(name) === undefined,
+    { message: "a display name is one line of printable text: no line breaks, tabs or other control characters" }).optional(),
   backups: BackupsSchema.optional(),
   /** Extra provider labels; node-fleet's own keys are reserved. */
   labels: z.record(z.string(), z.string()).optional(),

@@ -1,3 +1,4 @@
+import { escapeControl } from "../source/control-chars";
 import { daysLeft, readCertificate } from "./probes/tls";
 import { sameHostKey, readServerIdentity } from "./probes/ssh-host-key";
 import { tcpOpen, timed } from "./probes/tcp";
@@ -82,9 +83,12 @@ class FaultError extends Error {
   }
 }
 
-/** Runs one check; a failure is `down` unless it says otherwise. */
+/** Runs one check; a failure is `down` unless it says otherwise. The detail quotes
+ *  what the node sent (a banner, a certificate's names, an API answer): a hostile node
+ *  must not reach the terminal, the state files or the alerts with control characters. */
 async function check(name: string, run: () => Promise<string>): Promise<CheckResult> {
-  const { error, ...outcome } = await timed(run);
+  const { error, ...timedOutcome } = await timed(run);
+  const outcome = { ...timedOutcome, detail: escapeControl(timedOutcome.detail) };
   if (outcome.ok) return { name, ...outcome };
   return { name, ...outcome, fault: error instanceof FaultError ? error.fault : "down" };
 }

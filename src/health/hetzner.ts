@@ -1,4 +1,5 @@
 import type { MachineOperations } from "./recovery";
+import { requestFailure } from "../source/request-failure";
 
 /** The few Hetzner Cloud API calls recovery needs (docs.hetzner.cloud): find a
  *  server by name, reset it (power-cycle), and take a snapshot, each waiting for
@@ -86,7 +87,7 @@ export class HetznerClient implements MachineOperations {
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
       });
     } catch (err) {
-      throw new HetznerError(`Hetzner API ${method} ${path.split("?")[0]}: ${(err as Error).message}`);
+      throw new HetznerError(`Hetzner API ${method} ${path.split("?")[0]}: ${requestFailure(err)}`);
     }
     const text = await res.text();
     let data: unknown;

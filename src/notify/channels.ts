@@ -1,4 +1,5 @@
 import type { HealthEvent } from "../events/health-event";
+import { requestFailure, urlOrigin } from "../source/request-failure";
 
 /** A place messages go. `describe` never contains a secret. */
 export interface Channel {
@@ -34,12 +35,19 @@ export function channelsFromEnv(env: NodeJS.ProcessEnv): Channel[] {
 
 /** Generic webhook: the event as JSON, with the rendered text. */
 export function jsonWebhook(url: string): Channel {
-  return { describe: `webhook ${origin(url)}`, send: async (event, text) => { await post(url, { ...event, time: new Date(event.at).toISOString(), text }, origin(url)); } };
+  return { describe: `webhook ${urlOrigin(url)}`, send: async (event, text) => { await post(url, { ...event, time: new Date(event.at).toISOString(), text }, urlOrigin(url)); } };
 }
 
 /** Slack incoming webhook: `{text}` (api.slack.com/messaging/webhooks). */
 export function slackWebhook(url: string): Channel {
-  return { describe: `slack ${origin(url)}`, send: async (_event, text) => { await post(url, { text }, origin(url)); } };
+  return { describe: `slack ${urlOrigin(url)}`, send: async (_event, text) => { await post(url, { text: slackEscaped(text) }, urlOrigin(url)); } };
+}
+
+/** Text Slack shows as written: `&`, `<` and `>` are its markup ("Escaping text" in
+ *  api.slack.com/reference/surfaces/formatting), so a node's answer quoted in an alert
+ *  cannot ping `<!channel>` or hide a link behind other words. */
+export function slackEscaped(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Telegram Bot API `sendMessage` (core.telegram.org/bots/api#sendmessage); the
@@ -61,14 +69,9 @@ async function post(url: string, body: unknown, shown: string): Promise<string> 
   try {
     res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    throw new Error(`${shown}: ${(err as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (err as Error).message}`);
+    throw new Error(`${shown}: ${requestFailure(err)}`);
   }
   const text = await res.text();
   if (!res.ok) throw new Error(`${shown}: HTTP ${res.status}`);
   return text;
-}
-
-/** Only scheme, host and port: webhook paths are secrets. */
-function origin(url: string): string {
-  try { return new URL(url).origin; } catch { return "(unparsable URL)"; }
 }

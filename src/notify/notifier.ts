@@ -1,4 +1,5 @@
 import type { HealthEvent } from "../events/health-event";
+import { escapeControl } from "../source/control-chars";
 import type { Channel } from "./channels";
 import { admit, type LimiterMemory, type RateLimits } from "./limiter";
 
@@ -12,10 +13,11 @@ export function notifiable(event: HealthEvent): boolean {
   return ICON[event.type] !== undefined;
 }
 
-/** One line a person can act on. */
+/** One line a person can act on (control characters escaped: a message may quote
+ *  what a node sent). */
 export function render(event: HealthEvent): string {
   const id = event.incidentId ? ` [${event.incidentId}]` : "";
-  return `${ICON[event.type] ?? ""} ${event.hostname}: ${event.type.replace(".", " ")}${id}: ${event.message}`.trim();
+  return escapeControl(`${ICON[event.type] ?? ""} ${event.hostname}: ${event.type.replace(".", " ")}${id}: ${event.message}`.trim());
 }
 
 export interface Delivery {

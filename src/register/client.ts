@@ -1,4 +1,5 @@
 import { registrationUrlProblem } from "../stack/registration-url";
+import { requestFailure } from "../source/request-failure";
 
 /** Thrown when the platform refuses a registration for good (a 4xx other than 408/429),
  *  or when retries run out. Its message never contains the token or the password. */
@@ -86,7 +87,7 @@ export async function sendRegistration(request: RegistrationRequest, policy: Ret
       retryAfterMs = retryAfter(response.headers.get("retry-after"));
     } catch (err) {
       if (err instanceof RegistrationError) throw err;
-      problem = redact(networkProblem(err));
+      problem = requestFailure(err);
     }
     const delay = Math.min(policy.maxDelayMs, retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1));
     if (attempt >= policy.attempts || effects.now() - started + delay > policy.deadlineMs) {
@@ -117,11 +118,6 @@ function retryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function networkProblem(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "no answer in time";
-  return `network error${err instanceof Error ? ` (${err.message}${cause})` : ""}`;
-}
 
 function secretsOf(request: RegistrationRequest): string[] {
   const found = [request.token];

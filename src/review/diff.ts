@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Catalog } from "../catalog/catalog";
 import type { StackPlan } from "../offline/plan-stack";
 import { sumEur } from "../plan/cost";
+import { cleanUpOnSignal } from "../source/cleanup-on-signal";
 import { InvalidInputError, type Issue } from "../source/issues";
 import { compareResources } from "./compare";
 import type { ResourceStep } from "./engine-step";
@@ -171,9 +172,14 @@ async function diffStack(stack: string, baseRev: Revision, headRev: Revision, pr
  *  are planned under mocks at both revisions, in parallel. */
 export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
   const progress = options.progress ?? (() => undefined);
-  const baseRoot = revisionAt(options.projectDir, options.baseRef);
-  const headRoot = workingTree(options.projectDir);
+  // The two scratch trees (megabytes each) go on Ctrl-C too.
+  const roots: RevisionRoot[] = [];
+  const release = cleanUpOnSignal(() => { for (const root of roots) root.cleanup(); });
   try {
+    const baseRoot = revisionAt(options.projectDir, options.baseRef);
+    roots.push(baseRoot);
+    const headRoot = workingTree(options.projectDir);
+    roots.push(headRoot);
     const baseCatalog = revisionCatalog(baseRoot);
     const headCatalog = revisionCatalog(headRoot);
     const stacks = options.stacks ?? stacksOf(baseRoot, headRoot);
@@ -199,7 +205,7 @@ export async function diffRevisions(options: DiffOptions): Promise<FleetDiff> {
       policy,
     };
   } finally {
-    baseRoot.cleanup();
-    headRoot.cleanup();
+    release();
+    for (const root of roots) root.cleanup();
   }
 }

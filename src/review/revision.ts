@@ -43,18 +43,36 @@ function prepare(dir: string): void {
   writeFileSync(join(dir, "package.json"), "{}\n");
 }
 
+/** The commit `ref` names. A ref git cannot resolve in a shallow clone is most likely
+ *  cut off by the shallow history (CI's default checkout), so the message says how to
+ *  fetch it instead of quoting git. */
+function resolveCommit(projectDir: string, ref: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+  } catch {
+    const shallow = git(projectDir, ["rev-parse", "--is-shallow-repository"]).toString().trim() === "true";
+    const hint = shallow
+      ? "the clone is shallow, so its history may not reach it: fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+      : "name a branch, tag or commit of this repository (git fetch it first if it is remote)";
+    throw new InvalidInputError([issueAt({ file: "--base", line: 1, col: 1 }, "git-ref", `git has no commit "${ref}": ${hint}`)]);
+  }
+}
+
 /** The project at a git revision, read from git (`git archive`) without touching the
- *  working tree or the index. */
+ *  working tree or the index. git runs from the repository's top: `ls-tree` and
+ *  `archive` run in a subdirectory would limit the listing of the revision's tree to
+ *  paths under that subdirectory *within* the tree, and see nothing. */
 export function revisionAt(projectDir: string, ref: string): RevisionRoot {
-  const commit = git(projectDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim();
+  const commit = resolveCommit(projectDir, ref);
   const prefix = git(projectDir, ["rev-parse", "--show-prefix"]).toString().trim();
+  const top = git(projectDir, ["rev-parse", "--show-toplevel"]).toString().trim();
   const dir = mkdtempSync(join(tmpdir(), "fleet-diff-base-"));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
     const tree = `${commit}:${prefix}`;
-    const names = git(projectDir, ["ls-tree", "--name-only", tree]).toString().split("\n").filter(isProjectInput);
+    const names = git(top, ["ls-tree", "--name-only", tree]).toString().split("\n").filter(isProjectInput);
     if (names.length > 0) {
-      const tar = git(projectDir, ["archive", "--format=tar", tree, ...names]);
+      const tar = git(top, ["archive", "--format=tar", tree, ...names]);
       execFileSync("tar", ["-x", "-C", dir], { input: tar });
     }
     prepare(dir);

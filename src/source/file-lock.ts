@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { processAlive, unlinkQuietly } from "./fs-helpers";
+import { processAlive, processStartedAt, unlinkQuietly } from "./fs-helpers";
 
 /** Who holds a lock: written into the lock file so that others can judge it stale. */
 interface Holder {
@@ -19,6 +19,9 @@ export interface LockOptions {
   /** Called once when the wait passes a second, with who holds the lock. */
   readonly onWait?: (holder: string) => void;
 }
+
+/** A process start time read from /proc is good to about a second (boot time in whole seconds). */
+const PID_REUSE_SLACK_MS = 2_000;
 
 /** Thrown when the lock is still held after waiting; the message names the holder. */
 export class LockBusyError extends Error {}
@@ -65,22 +68,30 @@ function tryCreate(lock: string): boolean {
   try {
     const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     writeSync(fd, `${JSON.stringify(holder)}\n`);
-  } finally {
+  } catch (err) {
+    // A full disk: no empty lock file may stay behind to block the next writer.
     closeSync(fd);
+    unlinkQuietly(lock);
+    throw err;
   }
+  closeSync(fd);
   return true;
 }
 
 /** A lock is stale when its process on this host is gone, when it comes from another
  *  host and is older than `foreignStaleMs`, or when it holds no readable holder and is
- *  older than a few seconds (a writer died between creating and filling it). */
+ *  older than a few seconds (a writer died between creating and filling it), or when
+ *  its pid now belongs to a process that started after the lock was taken. */
 function isStale(lock: string, foreignStaleMs: number): boolean {
   const age = ageMs(lock);
   if (age === undefined) return false;
   const holder = readHolder(lock);
   if (!holder) return age > 5_000;
   if (holder.host !== hostname()) return age > foreignStaleMs;
-  return !processAlive(holder.pid);
+  if (!processAlive(holder.pid)) return true;
+  // The pid may since have gone to another process: one younger than the lock is not its holder.
+  const started = processStartedAt(holder.pid);
+  return started !== undefined && started > Date.parse(holder.since) + PID_REUSE_SLACK_MS;
 }
 
 function breakStale(lock: string, foreignStaleMs: number): void {

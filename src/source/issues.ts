@@ -1,3 +1,5 @@
+import { escapeControl } from "./control-chars";
+
 /** How bad a problem is: errors stop a deploy, warnings are shown and let it go on. */
 export type Severity = "error" | "warning";
 
@@ -21,9 +23,11 @@ export function issueAt(pos: SourcePos, code: string, message: string, severity:
   return { file: pos.file, line: pos.line, col: pos.col, severity, code, message };
 }
 
-/** Compiler style, `FILE:LINE:COL: severity: message`, so editors and CI annotate it. */
+/** Compiler style, `FILE:LINE:COL: severity: message`, so editors and CI annotate it.
+ *  Messages quote input (a hostname, a key, a label): its control characters are
+ *  escaped, so one issue is one line and never drives the reader's terminal. */
 export function formatIssue(issue: Issue): string {
-  return `${issue.file}:${issue.line}:${issue.col}: ${issue.severity}: ${issue.message}`;
+  return escapeControl(`${issue.file}:${issue.line}:${issue.col}: ${issue.severity}: ${issue.message}`);
 }
 
 /** True when any issue is an error (warnings alone let the input through). */

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from "yaml";
+import { escapeControl, firstControl } from "./control-chars";
 import { issueAt, type Issue, type SourcePos } from "./issues";
 
 /** No node-fleet file nests more than a few levels; anything far deeper is an attack on
@@ -58,7 +59,7 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
   let expanded = literalValues;
   let aliasIssue: Issue | undefined;
 
-  const visit = (node: unknown, path: readonly string[]): number => {
+  const visit = (node: unknown, path: readonly string[], isKey = false): number => {
     if (aliasIssue || node === null || node === undefined) return 0;
     if (isAlias(node)) {
       const size = anchorSize.get(node.source);
@@ -83,11 +84,15 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
         `tag ${n.tag.replace("tag:yaml.org,2002:", "!!")} is not supported; ` +
         "only plain maps, lists, strings, numbers, booleans and null are"));
     }
+    if (isScalar(n) && typeof n.value === "string") {
+      const issue = controlIssue(n.value, at(n.range?.[0] ?? 0), isKey);
+      if (issue) issues.push(issue);
+    }
     let size = 1;
     if (isMap(n)) {
       issues.push(...keyIssues(n, path, at));
       for (const pair of n.items) {
-        size += visit(pair.key, path);
+        size += visit(pair.key, path, true);
         size += visit(pair.value, isScalar(pair.key) ? [...path, String(pair.key.value)] : path);
       }
     } else if (isSeq(n)) {
@@ -98,6 +103,17 @@ export function contentChecks(doc: Document, at: At, literalValues: number): Iss
   };
   visit(doc.contents, []);
   return aliasIssue ? [aliasIssue] : issues;
+}
+
+/** A string holding control characters (written as escapes such as "\e", "\a" or "\0",
+ *  which the character check of the raw text cannot see): a value that reaches a
+ *  terminal, a label or the platform must show what it is. Values may span lines (a
+ *  block scalar, with the CRLF line ends of its file) and hold tabs; keys may not. */
+function controlIssue(value: string, pos: SourcePos, key: boolean): Issue | undefined {
+  const found = firstControl(key ? value : value.replace(/[\n\r\t]/g, ""));
+  if (!found) return undefined;
+  return issueAt(pos, "control-character",
+    `${key ? "key" : "value"} "${escapeControl(value)}" holds control character ${found}; remove it (node-fleet files take printable text only)`);
 }
 
 /** Keys that are not plain strings, merge keys, and repeated keys of one map. */

@@ -136,7 +136,7 @@ describe("fleet add", () => {
 
   it("changes nothing but the inserted lines of a CRLF file with a BOM, 4-space indentation, flow maps and folded text", async () => {
     const p = project();
-    const before = "\uFEFF# fleet\r\ndefaults:\r\n    size: cpx22\r\nnodes:\r\n    prd-sha-het-de-fsn1-001:\r\n        displayName: >\r\n" +
+    const before = "\uFEFF# fleet\r\ndefaults:\r\n    size: cpx22\r\nnodes:\r\n    prd-sha-het-de-fsn1-001:\r\n        displayName: >-\r\n" +
       "            Main production\r\n            server\r\n        image: debian-12\r\n        labels: {team: web,   tier: gold}\r\n    stg-sha-het-de-fsn1-001: { size: cx23, image: debian-12 }\r\n";
     writeFileSync(p.file, before);
     expect((await fleet(...ADD, "--fleet", p.file)).code).toBe(0);

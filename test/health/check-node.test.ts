@@ -12,6 +12,7 @@ beforeAll(async () => {
     { address: "127.12.2.1", hostKey: key, panel },
     { address: "127.12.2.2", hostKey: key, panel, cert: certificate(5) },
     { address: "127.12.2.3", mode: "hang" },
+    { address: "127.12.2.4", hostKey: key, panel: { ...panel, version: "7.30\x1b]0;pwned\x07\x9b2J<!channel>" } },
   ]));
 });
 afterAll(async () => { await stop(); });
@@ -62,6 +63,11 @@ describe("checkNode", () => {
     const result = await checkNode(target("127.12.2.9"), opts);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(result.checks.every((c) => !c.ok && c.fault === "down" && c.detail === "refused")).toBe(true);
+  });
+
+  it("escapes the control characters of what a hostile node answers, so they reach no terminal, state file or alert", async () => {
+    const result = await checkNode(target("127.12.2.4", key.line), opts);
+    expect(result.checks.find((c) => c.name === "virtualmin-api")!.detail).toBe("virtualmin 7.30\\x1b]0;pwned\\x07\\x9b2J<!channel>");
   });
 
   it("reports a node without an address instead of checking it", async () => {

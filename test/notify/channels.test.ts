@@ -53,6 +53,13 @@ describe("channels", () => {
     expect(received).toEqual([{ url: "/services/T000/B000/XXXX", body: { text: TEXT } }]);
   });
 
+  it("escapes Slack's markup in what it posts, so a node's words cannot ping the channel or hide a link", async () => {
+    const hostile: HealthEvent = { ...detected, message: "down: banner <!channel> <https://evil.example|click> & \x1b[2J" };
+    await deliver([hostile], [slackWebhook(`${base}/services/T000/B000/XXXX`)], {}, at, DEFAULT_RATE_LIMITS);
+    expect(received[0]!.body.text).toBe("⚠️ prd-sha-het-de-fsn1-001: incident detected [prd-sha-het-de-fsn1-001@2026-11-22T06:00:00.000Z]: " +
+      "down: banner &lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; \\x1b[2J");
+  });
+
   it("sends a Telegram message to the chat through the bot's sendMessage", async () => {
     const result = await deliver([detected], [telegram(base, "good-token", "-100123")], {}, at, DEFAULT_RATE_LIMITS);
     expect(received).toEqual([{ url: "/botgood-token/sendMessage", body: { chat_id: "-100123", text: TEXT, disable_web_page_preview: true } }]);
@@ -69,6 +76,18 @@ describe("channels", () => {
     const result = await deliver([detected], [jsonWebhook(`${base}/hooks/broken`), slackWebhook(`${base}/services/ok`)], {}, at, DEFAULT_RATE_LIMITS);
     expect(result.errors).toEqual([`webhook ${base}: ${base}: HTTP 500`]);
     expect(received.map((r) => r.url)).toEqual(expect.arrayContaining(["/hooks/broken", "/services/ok"]));
+  });
+
+  it.each([
+    ["a webhook URL without a scheme", () => jsonWebhook("hooks.example.com/hooks/S3CRET"), "webhook (unparsable URL): (unparsable URL): the URL is not an absolute http(s) URL (scheme://host/…)"],
+    ["a Slack URL with credentials", () => slackWebhook("http://ops:S3CRET@127.12.5.1:47/services/T/B/S3CRET"),
+      "slack http://127.12.5.1:47: http://127.12.5.1:47: the URL carries credentials (user:password@), which are never sent; put them in the path or a header the receiver reads"],
+    ["a Telegram API that refuses connections", () => telegram("http://127.12.5.1:47", "123:S3CRET", "-100"), "telegram chat -100: telegram: network error (ECONNREFUSED)"],
+    ["a Telegram API without a scheme", () => telegram("api.telegram.org", "123:S3CRET", "-100"),
+      "telegram chat -100: telegram: the URL is not an absolute http(s) URL (scheme://host/…)"],
+  ])("reports a failure for %s with its reason and nothing secret", async (_case, channel, error) => {
+    const result = await deliver([detected], [channel()], {}, at, DEFAULT_RATE_LIMITS);
+    expect(result.errors).toEqual([error]);
   });
 
   it("builds channels from the environment only when their secrets are set", () => {

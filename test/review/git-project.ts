@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,10 +9,14 @@ const ROOT = join(__dirname, "../..");
  *  and stack files, and a fleet file of the test's own), with real commits. */
 export class GitProject {
   readonly dir = mkdtempSync(join(tmpdir(), "fleet-diff-repo-"));
+  /** The project's directory: the repository's top, or `subdir` of it. */
+  readonly project: string;
 
-  constructor(fleet: string) {
-    for (const name of ["catalog", "ansible", "Pulumi.prd.yaml", "Pulumi.stg.yaml"]) cpSync(join(ROOT, name), join(this.dir, name), { recursive: true });
-    writeFileSync(join(this.dir, "fleet.yaml"), fleet);
+  constructor(fleet: string, subdir = "") {
+    this.project = join(this.dir, subdir);
+    mkdirSync(this.project, { recursive: true });
+    for (const name of ["catalog", "ansible", "Pulumi.prd.yaml", "Pulumi.stg.yaml"]) cpSync(join(ROOT, name), join(this.project, name), { recursive: true });
+    writeFileSync(join(this.project, "fleet.yaml"), fleet);
     this.git("init", "-q", "-b", "main");
     this.commit("base fleet");
   }
@@ -23,7 +27,7 @@ export class GitProject {
 
   /** Rewrites a file of the working tree with `edit`. */
   edit(file: string, edit: (text: string) => string): void {
-    const path = join(this.dir, file);
+    const path = join(this.project, file);
     const before = readFileSync(path, "utf8");
     const after = edit(before);
     if (after === before) throw new Error(`edit of ${file} changed nothing`);

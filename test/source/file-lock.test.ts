@@ -17,6 +17,9 @@ function deadPid(): number {
   return Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim());
 }
 
+/** A lock this live process took (after it started: an older lock would not be its own). */
+const HELD_SINCE = new Date().toISOString();
+
 function holder(pid: number, host = hostname(), since = new Date().toISOString()): string {
   return `${JSON.stringify({ pid, host, since })}\n`;
 }
@@ -44,20 +47,20 @@ describe("withFileLock", () => {
 
   it("waits for a live holder, then gives up naming it", () => {
     const file = fleetFile();
-    writeFileSync(`${file}.lock`, holder(process.pid, hostname(), "2026-01-01T00:00:00.000Z"));
+    writeFileSync(`${file}.lock`, holder(process.pid, hostname(), HELD_SINCE));
     const started = Date.now();
     expect(() => withFileLock(file, () => "ran", { waitMs: 300 })).toThrow(new LockBusyError(
-      `${file} is locked by process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z; try again, or delete ${file}.lock if that process is gone`));
+      `${file} is locked by process ${process.pid} on ${hostname()} since ${HELD_SINCE}; try again, or delete ${file}.lock if that process is gone`));
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(existsSync(`${file}.lock`)).toBe(true);
   });
 
   it("says once who it is waiting for when the wait passes a second", () => {
     const file = fleetFile();
-    writeFileSync(`${file}.lock`, holder(process.pid, hostname(), "2026-01-01T00:00:00.000Z"));
+    writeFileSync(`${file}.lock`, holder(process.pid, hostname(), HELD_SINCE));
     const waits: string[] = [];
     expect(() => withFileLock(file, () => "ran", { waitMs: 1_500, onWait: (h) => waits.push(h) })).toThrow(LockBusyError);
-    expect(waits).toEqual([`process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z`]);
+    expect(waits).toEqual([`process ${process.pid} on ${hostname()} since ${HELD_SINCE}`]);
   });
 
   it("breaks a lock from another host only once it is older than the foreign limit", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requestFailure, urlOrigin } from "../../source/request-failure";
 
 /** A price as the Hetzner Cloud API gives it: decimal strings, net and gross of VAT. */
 const Price = z.object({ net: z.string(), gross: z.string() });
@@ -42,7 +43,7 @@ async function getJson<T>(endpoint: string, path: string, token: string, schema:
   try {
     response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
   } catch (err) {
-    throw new HetznerApiError(`cannot reach the Hetzner Cloud API at ${url}: ${(err as Error).message}`);
+    throw new HetznerApiError(`cannot reach the Hetzner Cloud API at ${urlOrigin(endpoint)}: ${requestFailure(err)}`);
   }
   if (response.status === 401) throw new HetznerApiError(`the Hetzner Cloud API refused the token (401) for ${path}; check HCLOUD_TOKEN`);
   if (!response.ok) throw new HetznerApiError(`GET ${path} answered ${response.status} ${response.statusText}`);

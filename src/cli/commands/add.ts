@@ -13,7 +13,7 @@ import { formatIssue, hasErrors } from "../../source/issues";
 import { replaceFileContent } from "../../source/replace-file";
 import { readTextFile } from "../../source/text-file";
 import { readStackFile } from "../../stack/stack-file";
-import { EXIT, printIssues, type Io } from "../format";
+import { EXIT, exitCodeOf, printIssues, type Io } from "../format";
 
 export interface AddOptions extends NameRequest {
   readonly fleet: string;
@@ -48,15 +48,21 @@ export function addCommand(io: Io, catalog: Catalog, opts: AddOptions): number {
   }
   let result: { hostname: string } | number;
   try {
-    result = withSignalsDeferred(() => withFileLock(target, () => {
+    // Signals are held back only while the lock is held: a Ctrl-C during the wait for
+    // another writer ends the command at once. A signal in the instant between taking
+    // the lock and holding signals back leaves a lock whose process is gone, which the
+    // next writer breaks as stale.
+    result = withFileLock(target, () => withSignalsDeferred(() => {
       const added = addedText(io, catalog, opts);
       if (typeof added === "number") return added;
       replaceFileContent(opts.fleet, added.text);
       return added;
-    }, { onWait: (holder) => io.err(`fleet add: waiting for ${opts.fleet}, which is locked by ${holder}`) }));
+    }), { onWait: (holder) => io.err(`fleet add: waiting for ${opts.fleet}, which is locked by ${holder}`) });
   } catch (err) {
     io.err(`fleet add: cannot write ${opts.fleet}: ${(err as Error).message} (nothing was written)`);
-    return EXIT.invalidInput;
+    const code = exitCodeOf(err);
+    // An I/O failure (a full or read-only disk) is 74; a lock still held after the wait stays 1.
+    return code === EXIT.internal ? EXIT.invalidInput : code;
   }
   if (typeof result === "number") return result;
   summary(io.out, opts, result.hostname, `added to ${opts.fleet}`);

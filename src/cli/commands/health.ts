@@ -57,6 +57,11 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
   try {
     release = store.lock(opts.watch ? "watch" : "once");
   } catch (err) {
+    const problem = stateDirProblem(err, store.dir);
+    if (problem) {
+      io.err(`fleet health: ${problem}`);
+      return EXIT.invalidInput;
+    }
     if (!(err instanceof StateLockedError)) throw err;
     io.err(`fleet health: ${err.message}`);
     return EXIT.stateLocked;
@@ -106,8 +111,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
       try {
         report = await round();
       } catch (err) {
-        if (!(err instanceof StateFileError)) throw err;
-        io.err(`fleet health: ${err.message}`);
+        const problem = err instanceof StateFileError ? err.message : stateDirProblem(err, store.dir);
+        if (!problem) throw err;
+        io.err(`fleet health: ${problem}`);
         return EXIT.invalidInput;
       }
       print(io, report, opts.json);
@@ -128,6 +134,8 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
           if (err instanceof InvalidInputError) printIssues(io, err.issues);
           io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
         }
+        // A signal that came during the round ends the watch now, not an interval later.
+        if (stopping) break;
         await new Promise<void>((r) => {
           const timer = setTimeout(r, opts.intervalSeconds * 1000);
           wake = () => { clearTimeout(timer); r(); };
@@ -141,6 +149,20 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
   } finally {
     release();
   }
+}
+
+/** What is wrong with the state directory the operator named (a file, a dangling link,
+ *  a directory where state.json should be), from the error the file system gave: it is
+ *  operator input, not a bug. */
+function stateDirProblem(err: unknown, dir: string): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    EEXIST: "it, or a directory above it, exists and is not a directory", ENOTDIR: "a part of its path is a file, not a directory",
+    EISDIR: "a directory is where one of its files should be", ELOOP: "a link in its path loops", ENOENT: "a link in its path points nowhere",
+    EACCES: "permission denied", EPERM: "permission denied",
+  };
+  const reason = typeof e?.code === "string" ? why[e.code] : undefined;
+  return reason && `health state directory ${dir} is unusable: ${reason} (${e.code}); fix it or give another --state-dir`;
 }
 
 function print(io: Io, report: RoundReport, json: boolean): void {
