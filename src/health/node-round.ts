@@ -10,9 +10,11 @@ export interface Observation {
 }
 
 const MINUTE = 60_000;
-/** A host key change outranks a node being down, which outranks a certificate. */
-const PRIORITY: readonly IncidentKind[] = ["host_key_changed", "down", "certificate"];
-const FAULT_KIND = { "host-key": "host_key_changed", down: "down", certificate: "certificate" } as const;
+/** Doubt about who answers (a changed or forged identity, refused credentials)
+ *  outranks a node being down, which outranks a certificate: while it lasts, the
+ *  ladder, which hands the node secrets, never runs. */
+const PRIORITY: readonly IncidentKind[] = ["host_key_changed", "auth_failed", "down", "certificate"];
+const FAULT_KIND = { "host-key": "host_key_changed", auth: "auth_failed", down: "down", certificate: "certificate" } as const;
 
 /** A record for a node seen for the first time: its grace period runs from its
  *  creation when that is known, else from now. */
