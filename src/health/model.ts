@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Budgets } from "./budgets";
 
 /** Node states (seed 001 ServerStatus, in this fleet's terms):
  *  - `pending_setup`: new or never seen healthy, inside the grace period
@@ -65,6 +66,9 @@ export const NodeRecordSchema = z.object({
   incident: IncidentSchema.optional(),
   /** Closed incidents, newest last, a bounded history. */
   history: z.array(IncidentSchema),
+  /** Every recovery step taken on the node in the last week, whatever its incident:
+   *  what the budgets count (src/health/budgets.ts). */
+  actions: z.array(z.object({ step: z.enum(STEPS), at: z.number() })).default([]),
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
@@ -84,6 +88,8 @@ export interface Safeguards {
   readonly maxAttempts: number;
   /** Wait after the first step before the next; doubles after each. */
   readonly backoffMinutes: number;
+  /** Limits over time; DEFAULT_BUDGETS when not given. */
+  readonly budgets?: Budgets;
 }
 
 export const DEFAULT_SAFEGUARDS: Safeguards = {

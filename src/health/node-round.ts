@@ -21,7 +21,7 @@ const FAULT_KIND = { "host-key": "host_key_changed", auth: "auth_failed", down: 
 export function newRecord(target: HealthTarget, now: number, s: Safeguards): NodeRecord {
   const created = "address" in target.resolved && target.resolved.created ? Date.parse(target.resolved.created) : now;
   return { hostname: target.hostname, state: "pending_setup", generation: target.generation,
-    graceUntil: created + s.graceMinutes * MINUTE, consecutiveFailures: 0, history: [] };
+    graceUntil: created + s.graceMinutes * MINUTE, consecutiveFailures: 0, history: [], actions: [] };
 }
 
 /** Updates a node's record with one round of checks: failure counting, grace,
