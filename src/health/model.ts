@@ -96,5 +96,10 @@ export const DEFAULT_SAFEGUARDS: Safeguards = {
   graceMinutes: 40, failures: 3, failureMinutes: 5, maxUnhealthyShare: 0.25, maxAttempts: 3, backoffMinutes: 10,
 };
 
+/** How a step's detail starts when the node refused to be who it should be (provisioning's
+ *  exit 76: the host presented another key than the pinned one). The ladder stops there:
+ *  every further step would hand secrets, or a reset, to whoever answers. */
+export const IDENTITY_REFUSED = "identity refused:";
+
 /** Closed incidents kept per node. */
 export const HISTORY_LIMIT = 20;

@@ -1,6 +1,6 @@
 import { ACTION_MEMORY_MS, budgetExceeded, DEFAULT_BUDGETS, DESTRUCTIVE } from "./budgets";
 import type { HealthEvent } from "./events";
-import { STEPS, type NodeRecord, type Safeguards, type Step } from "./model";
+import { IDENTITY_REFUSED, STEPS, type NodeRecord, type Safeguards, type Step } from "./model";
 import { event } from "./node-round";
 import type { HealthTarget } from "./types";
 
@@ -75,6 +75,14 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
     // unavailable between runs (a token set or removed) does not shift the ladder.
     const last = incident.attempts.at(-1)?.step;
     const next = available.find((step) => STEPS.indexOf(step) > (last ? STEPS.indexOf(last) : -1));
+    const refused = incident.attempts.find((a) => !a.ok && a.detail.startsWith(IDENTITY_REFUSED));
+    if (refused) {
+      const note = `ladder stopped: ${refused.detail}; the server was replaced or someone is in the middle: a person must act (see the runbook)`;
+      const failed = { ...unheld, status: "failed" as const, seen: [...incident.seen, note], nextStepAt: undefined };
+      events.push(event(failed, "incident.failed", r.hostname, now, note));
+      inFlight -= incident.status === "recovering" ? 1 : 0;
+      return { ...r, state: "error", incident: failed };
+    }
     if (incident.attempts.length >= s.maxAttempts || next === undefined) {
       const tried = incident.attempts.map((a) => a.step).join(", ") || "nothing";
       const skipped = STEPS.filter((st) => !available.includes(st)).map((st) => `${st} (${skipReason(st, target, input.unavailable)})`);

@@ -97,3 +97,14 @@ describe("a node that still answers", () => {
     expect(sim.record(A).incident!.kind).toBe("auth_failed");
   });
 });
+
+describe("provisioning that meets another host key (exit 76)", () => {
+  it("stops the ladder at once: no power-cycle, the incident goes to a person", async () => {
+    const { calls, actions } = recordingActions({ reprovision: "identity refused: stg-sha-het-de-fsn1-001 presented a host key that is not the pinned one (provisioning exit 76)" });
+    const sim = new Simulation([target(A)], actions);
+    await sim.rounds(40, { [A]: DOWN }, 5);
+    expect(calls).toEqual([`reprovision ${A}`]);
+    expect(sim.record(A).incident).toMatchObject({ status: "failed" });
+    expect(sim.record(A).incident!.seen.at(-1)).toMatch(/^ladder stopped: identity refused: .* \(provisioning exit 76\); the server was replaced or someone is in the middle/);
+  });
+});
