@@ -1,8 +1,8 @@
 import { escapeControl } from "../source/control-chars";
 import { daysLeft, readCertificate } from "./probes/tls";
-import { sameHostKey, readServerIdentity } from "./probes/ssh-host-key";
+import { ForgedSignatureError, sameHostKey, readServerIdentity } from "./probes/ssh-host-key";
 import { tcpOpen, timed } from "./probes/tcp";
-import { virtualminInfo, type PanelCredentials } from "./probes/virtualmin";
+import { PanelAuthError, PanelIdentityError, virtualminInfo, type PanelCredentials } from "./probes/virtualmin";
 import { NODE_PORTS, type CheckResult, type Fault, type HealthTarget } from "./types";
 
 export interface CheckOptions {
@@ -10,7 +10,7 @@ export interface CheckOptions {
   readonly timeoutMs: number;
   /** A certificate with fewer days left fails its check. */
   readonly certWarnDays: number;
-  /** The panel API user's credentials; without them the API check is left out. */
+  /** The node's own panel API credentials; without them the API check is left out. */
   readonly panelCredentials?: (target: HealthTarget) => PanelCredentials | undefined;
 }
 
@@ -22,10 +22,12 @@ export interface NodeChecks {
 }
 
 /** Runs every check of one node concurrently: TCP 22/80/443/10000, the SSH banner
- *  and host key against the pinned one, TLS expiry on 443 and 10000, and
- *  Virtualmin's `info` when credentials are given. Ports 22, 443 and 10000 are
- *  answered by the SSH and TLS connections themselves: five connections a node,
- *  not eight, which matters to fail2ban and to a thousand-node round. */
+ *  and host key against the pinned one, TLS expiry on 443 and 10000; then
+ *  Virtualmin's `info`, only when the node has credentials of its own, its SSH proved
+ *  the pinned key in this round, and its panel certificate is pinned: the password
+ *  (root on the node) never goes to an address whose identity is unproven. Ports 22,
+ *  443 and 10000 are answered by the SSH and TLS connections themselves: five
+ *  connections a node, not eight, which matters to fail2ban and to a thousand-node round. */
 export async function checkNode(target: HealthTarget, opts: CheckOptions): Promise<NodeChecks> {
   if ("problem" in target.resolved) {
     const checks = [{ name: "address", ok: false, detail: target.resolved.problem, ms: 0, fault: "unresolved" as const }];
@@ -43,10 +45,15 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
     return `${days} days left (${when})`;
   });
   const creds = opts.panelCredentials?.(target);
+  const pin = target.resolved.panelCertSha256;
 
-  const [[tcpSsh, ssh], http, [tcpHttps, tlsHttps], [tcpPanel, tlsPanel], api] = await Promise.all([
+  const [[tcpSsh, ssh], http, [tcpHttps, tlsHttps], [tcpPanel, tlsPanel]] = await Promise.all([
     withPortCheck("ssh", ports.ssh, async (onConnect) => {
-      const id = await readServerIdentity(address, ports.ssh, t, onConnect);
+      const id = await readServerIdentity(address, ports.ssh, t, onConnect).catch((err: unknown) => {
+        if (!(err instanceof ForgedSignatureError)) throw err;
+        throw new FaultError("host-key", `FORGED IDENTITY: ${err.message}` +
+          `${hostKey && sameHostKey(err.hostKey, hostKey) ? " (it is the pinned key: someone copied it and is in the middle)" : ""}`);
+      });
       if (!hostKey) return `${id.banner}; host key ${id.fingerprint} (nothing pinned to compare with)`;
       if (!sameHostKey(id.hostKey, hostKey)) {
         throw new FaultError("host-key", `HOST KEY CHANGED: the server presented ${id.fingerprint}, not the pinned key; ` +
@@ -57,8 +64,15 @@ export async function checkNode(target: HealthTarget, opts: CheckOptions): Promi
     check(`tcp:${ports.http}`, () => tcpOpen(address, ports.http, t)),
     tls(ports.https),
     tls(ports.panel),
-    creds ? check("virtualmin-api", () => virtualminInfo(address, ports.panel, target.fqdn, creds, t)) : undefined,
   ]);
+  const verified = hostKey !== undefined && ssh.ok;
+  const api = creds && pin && verified
+    ? await check("virtualmin-api", () => virtualminInfo(address, ports.panel, target.fqdn, creds, pin, t).catch((err: unknown) => {
+      if (err instanceof PanelAuthError) throw new FaultError("auth", err.message);
+      if (err instanceof PanelIdentityError) throw new FaultError("host-key", err.message);
+      throw err;
+    }))
+    : undefined;
   const checks = [tcpSsh, http, tcpHttps, tcpPanel, ssh, tlsHttps, tlsPanel, ...(api ? [api] : [])];
   return { target, checks, healthy: checks.every((c) => c.ok) };
 }

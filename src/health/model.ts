@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INCIDENT_KINDS, STEPS } from "../events/health-event";
+import type { Budgets } from "./budgets";
 
 /** Node states (seed 001 ServerStatus, in this fleet's terms):
  *  - `pending_setup`: new or never seen healthy, inside the grace period
@@ -54,6 +55,9 @@ export const NodeRecordSchema = z.object({
   incident: IncidentSchema.optional(),
   /** Closed incidents, newest last, a bounded history. */
   history: z.array(IncidentSchema),
+  /** Every recovery step taken on the node in the last week, whatever its incident:
+   *  what the budgets count (src/health/budgets.ts). */
+  actions: z.array(z.object({ step: z.enum(STEPS), at: z.number() })).default([]),
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
@@ -73,11 +77,18 @@ export interface Safeguards {
   readonly maxAttempts: number;
   /** Wait after the first step before the next; doubles after each. */
   readonly backoffMinutes: number;
+  /** Limits over time; DEFAULT_BUDGETS when not given. */
+  readonly budgets?: Budgets;
 }
 
 export const DEFAULT_SAFEGUARDS: Safeguards = {
   graceMinutes: 40, failures: 3, failureMinutes: 5, maxUnhealthyShare: 0.25, maxAttempts: 3, backoffMinutes: 10,
 };
+
+/** How a step's detail starts when the node refused to be who it should be (provisioning's
+ *  exit 76: the host presented another key than the pinned one). The ladder stops there:
+ *  every further step would hand secrets, or a reset, to whoever answers. */
+export const IDENTITY_REFUSED = "identity refused:";
 
 /** Closed incidents kept per node. */
 export const HISTORY_LIMIT = 20;

@@ -62,8 +62,9 @@ export function decideRound(previous: readonly NodeRecord[], results: readonly O
   });
   const checked = new Set(results.map((o) => o.target.hostname));
   const gone = previous.filter((r) => !checked.has(r.hostname)).map((r): NodeRecord => ({ ...r, state: "decommissioned" }));
+  const unreachable = new Set(results.filter((o) => o.checks.every((c) => !c.ok)).map((o) => o.target.hostname));
   const plan = planRecovery({ records, targets: new Map(results.map((o) => [o.target.hostname, o.target])), now, safeguards,
-    heal: opts.heal, unavailable: opts.unavailable });
+    heal: opts.heal, unavailable: opts.unavailable, unreachable });
   return { records: [...plan.records, ...gone], steps: plan.steps, events: [...events, ...plan.events] };
 }
 

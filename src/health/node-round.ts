@@ -10,16 +10,18 @@ export interface Observation {
 }
 
 const MINUTE = 60_000;
-/** A host key change outranks a node being down, which outranks a certificate. */
-const PRIORITY: readonly IncidentKind[] = ["host_key_changed", "down", "certificate"];
-const FAULT_KIND = { "host-key": "host_key_changed", down: "down", certificate: "certificate" } as const;
+/** Doubt about who answers (a changed or forged identity, refused credentials)
+ *  outranks a node being down, which outranks a certificate: while it lasts, the
+ *  ladder, which hands the node secrets, never runs. */
+const PRIORITY: readonly IncidentKind[] = ["host_key_changed", "auth_failed", "down", "certificate"];
+const FAULT_KIND = { "host-key": "host_key_changed", auth: "auth_failed", down: "down", certificate: "certificate" } as const;
 
 /** A record for a node seen for the first time: its grace period runs from its
  *  creation when that is known, else from now. */
 export function newRecord(target: HealthTarget, now: number, s: Safeguards): NodeRecord {
   const created = "address" in target.resolved && target.resolved.created ? Date.parse(target.resolved.created) : now;
   return { hostname: target.hostname, state: "pending_setup", generation: target.generation,
-    graceUntil: created + s.graceMinutes * MINUTE, consecutiveFailures: 0, history: [] };
+    graceUntil: created + s.graceMinutes * MINUTE, consecutiveFailures: 0, history: [], actions: [] };
 }
 
 /** Updates a node's record with one round of checks: failure counting, grace,

@@ -1,5 +1,6 @@
+import { ACTION_MEMORY_MS, budgetExceeded, DEFAULT_BUDGETS, DESTRUCTIVE } from "./budgets";
 import { STEPS, type HealthEvent, type Step } from "../events/health-event";
-import type { NodeRecord, Safeguards } from "./model";
+import { IDENTITY_REFUSED, type NodeRecord, type Safeguards } from "./model";
 import { event } from "./node-round";
 import type { HealthTarget } from "./types";
 
@@ -21,6 +22,10 @@ export interface RecoveryInput {
   readonly heal: boolean;
   /** Steps that cannot run here, with the reason (e.g. not connected yet). */
   readonly unavailable: Partial<Record<Step, string>>;
+  /** Nodes that answered on no path this round (every check failed). Only these may be
+   *  power-cycled or rebuilt: a node whose SSH completed a verified key exchange, or
+   *  that answers on any other port, is not dead, and a reset would not be a repair. */
+  readonly unreachable: ReadonlySet<string>;
 }
 
 const MINUTE = 60_000;
@@ -31,10 +36,11 @@ export function unhealthyAllowance(checked: number, share: number): number {
   return Math.max(1, Math.floor(checked * share));
 }
 
-/** The steps of a node's ladder: re-provision, power-cycle, and a rebuild only for
- *  nodes that opted in and are not protected. */
+/** The steps of a node's ladder: re-provision, then for unprotected nodes a
+ *  power-cycle, and a rebuild only for nodes that opted in. A protected node (every
+ *  prd node) is never hard-reset nor rebuilt by recovery. */
 export function ladder(target: HealthTarget, unavailable: Partial<Record<Step, string>>): Step[] {
-  return STEPS.filter((step) => (step !== "rebuild" || (target.autoRebuild && !target.protect)) && !unavailable[step]);
+  return STEPS.filter((step) => (step === "reprovision" || !target.protect) && (step !== "rebuild" || target.autoRebuild) && !unavailable[step]);
 }
 
 /** Decides which recovery steps run this round. When more of the fleet looks dead
@@ -54,6 +60,8 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
     events.push({ type: "fleet.held", at: now, hostname: "fleet", message: hold });
   }
   let inFlight = active.filter((r) => r.incident?.status === "recovering").length;
+  const budgets = s.budgets ?? DEFAULT_BUDGETS;
+  let plannedDestructive = 0;
 
   const records = input.records.map((r): NodeRecord => {
     const target = input.targets.get(r.hostname);
@@ -67,6 +75,14 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
     // unavailable between runs (a token set or removed) does not shift the ladder.
     const last = incident.attempts.at(-1)?.step;
     const next = available.find((step) => STEPS.indexOf(step) > (last ? STEPS.indexOf(last) : -1));
+    const refused = incident.attempts.find((a) => !a.ok && a.detail.startsWith(IDENTITY_REFUSED));
+    if (refused) {
+      const note = `ladder stopped: ${refused.detail}; the server was replaced or someone is in the middle: a person must act (see the runbook)`;
+      const failed = { ...unheld, status: "failed" as const, seen: [...incident.seen, note], nextStepAt: undefined };
+      events.push(event(failed, "incident.failed", r.hostname, now, note));
+      inFlight -= incident.status === "recovering" ? 1 : 0;
+      return { ...r, state: "error", incident: failed };
+    }
     if (incident.attempts.length >= s.maxAttempts || next === undefined) {
       const tried = incident.attempts.map((a) => a.step).join(", ") || "nothing";
       const skipped = STEPS.filter((st) => !available.includes(st)).map((st) => `${st} (${skipReason(st, target, input.unavailable)})`);
@@ -76,9 +92,20 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
       inFlight -= incident.status === "recovering" ? 1 : 0;
       return { ...r, state: "error", incident: failed };
     }
+    if (DESTRUCTIVE.has(next) && !input.unreachable.has(r.hostname)) {
+      const note = `not ${next.replace("_", "-")}: the node still answers on some path this round (a verified SSH key exchange or another port), ` +
+        "so it is not dead and a reset would not repair it; a person must act (see the runbook)";
+      const failed = { ...unheld, status: "failed" as const, seen: [...incident.seen, note], nextStepAt: undefined };
+      events.push(event(failed, "incident.failed", r.hostname, now, note));
+      inFlight -= incident.status === "recovering" ? 1 : 0;
+      return { ...r, state: "error", incident: failed };
+    }
+    const overBudget = budgetExceeded(r, next, input.records, plannedDestructive, now, budgets);
+    if (overBudget) return { ...r, incident: { ...incident, held: `${next.replace("_", "-")} waits: ${overBudget}` } };
     if (incident.status !== "recovering" && inFlight >= allowance) {
       return { ...r, incident: { ...incident, held: `${inFlight} nodes are already being recovered (at most ${allowance} at once)` } };
     }
+    if (DESTRUCTIVE.has(next)) plannedDestructive++;
     if (incident.status !== "recovering") inFlight++;
     const recovering = { ...unheld, status: "recovering" as const };
     steps.push({ hostname: r.hostname, incidentId: incident.id, correlationId: incident.correlationId, step: next });
@@ -97,6 +124,7 @@ export function recordOutcome(r: NodeRecord, step: Step, ok: boolean, detail: st
   const nextStepAt = now + s.backoffMinutes * MINUTE * 2 ** (attempts.length - 1);
   return {
     ...r,
+    actions: [...r.actions.filter((a) => a.at > now - ACTION_MEMORY_MS), { step, at: now }],
     ...(step === "rebuild" && ok ? { graceUntil: now + s.graceMinutes * MINUTE, consecutiveFailures: 0, firstFailureAt: undefined } : {}),
     incident: { ...r.incident, attempts, nextStepAt },
   };
@@ -104,6 +132,7 @@ export function recordOutcome(r: NodeRecord, step: Step, ok: boolean, detail: st
 
 function skipReason(step: Step, target: HealthTarget, unavailable: Partial<Record<Step, string>>): string {
   if (unavailable[step]) return unavailable[step]!;
-  if (step === "rebuild") return target.protect ? "the node is protected" : "autoRebuild is not set";
+  if (target.protect) return "the node is protected";
+  if (step === "rebuild") return "autoRebuild is not set";
   return "ladder exhausted";
 }

@@ -4,6 +4,7 @@ import { OperationRefusedError } from "../automation/errors";
 import { describeChanges } from "../automation/events";
 import { FleetAutomation, type Report } from "../automation/operations";
 import { findPulumiCli, PulumiCliError } from "../automation/pulumi-cli";
+import { IDENTITY_REFUSED } from "./model";
 import type { NodeOperations, StepContext } from "./recovery";
 import type { AddressSource } from "./targets";
 import type { NodeAddress } from "./types";
@@ -93,7 +94,12 @@ export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisi
         correlationId: ctx.correlationId, incidentId: ctx.incidentId, message: `fleet health: ${verb} ${hostname} (incident ${ctx.incidentId})`,
       });
     } catch (err) {
-      const reason = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+      const text = err instanceof Error ? err.message : String(err);
+      // ansible/bin/provision exits 76 when the host presents another key than the pinned one.
+      if (/exit status 76\b|presented a host key that is not the pinned one/.test(text)) {
+        throw new Error(`${IDENTITY_REFUSED} ${hostname} presented a host key that is not the pinned one (provisioning exit 76)`);
+      }
+      const reason = text.split("\n")[0]!;
       throw new Error(err instanceof OperationRefusedError ? `refused: ${reason}` : reason);
     }
     return `${done} ${hostname} in ${report.durationSeconds} s (${describeChanges(report.changes)}; correlation ${report.correlationId})`;

@@ -15,8 +15,10 @@ const Address = z.strictObject({
   address: z.string().min(1),
   hostKey: z.string().regex(/^ssh-ed25519 [A-Za-z0-9+/=]+( .*)?$/, "must be an ssh-ed25519 public key line").optional(),
   created: z.iso.datetime({ offset: true }).optional(),
+  /** `openssl x509 -noout -fingerprint -sha256` of the panel's certificate, recorded at provisioning. */
+  panelCertSha256: z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 fingerprint AB:CD:… (32 bytes)").optional(),
 });
-/** `--targets FILE`: `{hostname: {address, hostKey?, created?}}`. */
+/** `--targets FILE`: `{hostname: {address, hostKey?, created?, panelCertSha256?}}`. */
 export const TargetsFileSchema = z.record(z.string(), Address);
 
 /** Where node addresses come from besides the targets file: the stack's outputs

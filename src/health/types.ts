@@ -1,7 +1,9 @@
-/** How a failed check counts: `down` is what recovery may heal, `certificate` and
- *  `host-key` open incidents of their own that only a person may resolve, and
- *  `unresolved` means the checker could not find the node at all. */
-export type Fault = "down" | "certificate" | "host-key" | "unresolved";
+/** How a failed check counts: `down` is what recovery may heal; `certificate`,
+ *  `host-key` (a changed key, a forged signature, a panel certificate that is not the
+ *  pinned one) and `auth` (the panel refused the node's own credentials) open incidents
+ *  of their own that only a person may resolve; `unresolved` means the checker could not
+ *  find the node at all. */
+export type Fault = "down" | "certificate" | "host-key" | "auth" | "unresolved";
 
 /** One check of one node, as `fleet health --json` prints it. */
 export interface CheckResult {
@@ -23,6 +25,9 @@ export interface NodeAddress {
   readonly created?: string;
   /** The node's panel API password, from the stack's secret outputs (never from a file). */
   readonly panelPassword?: string;
+  /** SHA-256 of the panel's TLS certificate (`AB:CD:…`), pinned at provisioning: the
+   *  password goes only to the endpoint that presents it. */
+  readonly panelCertSha256?: string;
 }
 
 /** A node to check: what the fleet says about it, and where it is (if known). */
@@ -36,7 +41,7 @@ export interface HealthTarget {
   readonly autoRebuild: boolean;
   /** Delete/rebuild protection: a protected node is never rebuilt by recovery. */
   readonly protect: boolean;
-  /** Virtualmin remote API user (its password comes from the environment). */
+  /** Virtualmin remote API user (its password is the node's own, from the stack outputs). */
   readonly panelUser: string;
   readonly resolved: NodeAddress | { readonly problem: string };
 }

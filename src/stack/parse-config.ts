@@ -61,10 +61,11 @@ export function parseStackConfig(values: ReadonlyMap<string, ConfigValue>, stack
   const { raw, secretsSet, problems } = sortKeys(values, stack);
   if (wrongName) problems.push(problemAt(`${CONFIG_NAMESPACE}:environment`, [], "key", wrongName));
   const parsed = StackSettingsSchema.safeParse(raw, { reportInput: true });
+  const refusedBefore = new Set(problems.map((p) => p.key));
   for (const iss of parsed.error?.issues ?? []) {
     const [field] = iss.path;
     // A key refused before the parse (encrypted, or a secret in clear) is not repeated as "required".
-    if (field !== undefined && problems.some((p) => p.key === `${CONFIG_NAMESPACE}:${String(field)}`)) continue;
+    if (field !== undefined && refusedBefore.has(`${CONFIG_NAMESPACE}:${String(field)}`)) continue;
     problems.push(...schemaProblems(iss, stack));
   }
   const settings = parsed.success ? parsed.data : undefined;

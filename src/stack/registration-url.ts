@@ -16,6 +16,11 @@ export function registrationUrlProblem(value: string): string | undefined {
   if (url.username || url.password) {
     return "must not contain credentials (user:password@); the token is the secret registrationToken";
   }
+  // The node's name is appended to the path, which a query or fragment would break, and
+  // a query is where tokens hide, to be printed with the URL in every log line.
+  if (value.includes("?") || value.includes("#")) {
+    return "must not contain a query (?…) or fragment (#…): the node's name is appended to the path, and the token is the secret registrationToken";
+  }
   if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:") {
     return isLoopback(url.hostname) ? undefined

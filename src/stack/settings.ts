@@ -3,7 +3,8 @@ import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
 import { registrationUrlProblem } from "./registration-url";
 import { coerceConfigScalar } from "./pulumi-config";
-import { formatCidr, hasHostBits, isEverywhere, networkOf, parseCidr } from "./cidr";
+import { formatCidr, hasHostBits, networkOf, parseCidr } from "./cidr";
+import { sourceListProblems } from "./admin-sources";
 import { sshPublicKeyProblem } from "./ssh-public-key";
 
 /** Pulumi config namespace of this project (`node-fleet:dnsZone`). */
@@ -112,7 +113,9 @@ export type StackSettings = z.output<typeof StackSettingsSchema>;
 const ADMIN_SOURCES = { sshSourceCidrs: "SSH (22)", panelSourceCidrs: "Webmin (10000)" } as const;
 
 /** SSH and Webmin are login surfaces: prd and stg must name the admin sources that
- *  reach them, and only dev may open them to the world, by saying so explicitly. */
+ *  reach them, and only dev may open them to the world, by saying so explicitly. The
+ *  platform's sources reach the same Webmin port, so they pass the same check
+ *  (sourceListProblems, which the policy pack runs too). */
 function adminSourceProblems(s: z.output<typeof StackSettingsFields>): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   if (s.allowAdminFromAnywhere && s.environment !== "dev") {
@@ -128,15 +131,18 @@ function adminSourceProblems(s: z.output<typeof StackSettingsFields>): { path: (
       }
       continue;
     }
-    sources.forEach((source, index) => {
-      const cidr = parseCidr(source);
-      if (cidr && isEverywhere(cidr) && !(s.environment === "dev" && s.allowAdminFromAnywhere)) {
-        problems.push({ path: [field, index], message: `"${source}" opens ${surface} to the world; ` +
-          (s.environment === "dev" ? "on dev that needs allowAdminFromAnywhere: true" : `${s.environment} accepts admin sources only`) });
-      }
-    });
+    problems.push(...listProblems(s, field, sources, surface));
   }
+  problems.push(...listProblems(s, "platformSourceCidrs", s.platformSourceCidrs, "the panel API on Webmin (10000)"));
   return problems;
+}
+
+function listProblems(s: z.output<typeof StackSettingsFields>, field: string, sources: readonly string[], surface: string) {
+  // Entries that are not CIDRs are already reported by the field's own schema.
+  const valid = sources.filter((source) => parseCidr(source) !== undefined);
+  const worldAllowed = s.environment === "dev" && s.allowAdminFromAnywhere;
+  return sourceListProblems(valid, { environment: s.environment, surface, worldAllowed })
+    .map((p) => ({ path: p.index === undefined ? [field] : [field, sources.indexOf(valid[p.index]!)], message: p.message }));
 }
 
 /** Keys read as secrets; they may only be set with `pulumi config set --secret`. */

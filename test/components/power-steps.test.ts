@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -112,5 +112,44 @@ describe("the power-off step", () => {
     expect(run.stdout).toBe("cpx32\n");
     expect(state.requests).toEqual([]);
     expect(existsSync(join(ssh, "log"))).toBe(false);
+  });
+
+  it("leaves no admin key behind when it is killed outright: the next run removes it", async () => {
+    const fake = fakeHetzner("running");
+    const url = await listen(fake.server);
+    // An ssh that never returns, so the run is killed while it holds the key.
+    const ssh = mkdtempSync(join(tmpdir(), "hanging-ssh-"));
+    writeFileSync(join(ssh, "ssh"), "#!/bin/sh\nexec sleep 60\n");
+    chmodSync(join(ssh, "ssh"), 0o755);
+    const shm = mkdtempSync("/dev/shm/power-off-test-");
+    const keyDirs = () => readdirSync(shm).filter((n) => /^nfp\.\w{6}$/.test(n));
+    const env = { ...process.env, PATH: `${ssh}:${process.env.PATH}`, TMPDIR: shm, XDG_RUNTIME_DIR: "", HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN,
+      HCLOUD_POLL_SECONDS: "0", NODE_HOSTNAME: "prd-sha-het-de-fsn1-001", NODE_HOST_KEY: "ssh-ed25519 AAAAhost", NODE_SERVER_TYPE: "cpx32" };
+    try {
+      const run = spawn(join(ROOT, "ansible/bin/power-off"), [], { env: { ...env, PULUMI_COMMAND_STDOUT: "cpx22" }, stdio: ["pipe", "ignore", "ignore"] });
+      run.stdin.end("-----BEGIN OPENSSH PRIVATE KEY-----\nkey\n-----END OPENSSH PRIVATE KEY-----\n");
+      for (let i = 0; i < 100 && !keyDirs().some((d) => existsSync(join(shm, d, "id"))); i++) await new Promise((r) => setTimeout(r, 100));
+      const [held] = keyDirs();
+      expect(readFileSync(join(shm, held!, "id"), "utf8")).toContain("PRIVATE KEY");
+      await new Promise((resolve) => { run.once("exit", resolve); run.kill("SIGKILL"); });
+      expect(keyDirs()).toEqual([held]);
+      const next = await runStep(STEP_COMMANDS.powerOff, { ...env, PULUMI_COMMAND_STDOUT: "cpx32" });
+      expect(next.stderr).toContain(`power-off: removed the working directory of a run that is gone: ${join(shm, held!)}`);
+      expect(keyDirs()).toEqual([]);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
+  });
+
+  it("writes no key anywhere when the size did not change", async () => {
+    const shm = mkdtempSync("/dev/shm/power-off-test-");
+    try {
+      const run = await runStep(STEP_COMMANDS.powerOff, { TMPDIR: shm, XDG_RUNTIME_DIR: "", NODE_HOSTNAME: "n", NODE_HOST_KEY: "ssh-ed25519 AAAAhost",
+        NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx32" });
+      expect(run.code).toBe(0);
+      expect(readdirSync(shm)).toEqual([]);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
   });
 });

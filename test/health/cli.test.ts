@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { healthCommand } from "../../src/cli/commands/health";
 import { DEFAULT_SAFEGUARDS } from "../../src/health/model";
 import { fleet, scratchProject } from "../cli/run";
 import { bundledCatalog } from "../helpers";
-import { hostKey, startFakeNodes } from "./fake-nodes";
+import { certificate, hostKey, startFakeNodes } from "./fake-nodes";
 
 // Stand-ins on 127.12.6.0/24: 001 healthy, 002 hanging, hel1-001 refusing but in maintenance.
 const ROOT = join(__dirname, "../..");
@@ -20,8 +21,9 @@ nodes:
   stg-sha-het-de-fsn1-001: { image: debian-12 }
 `;
 const created = "2026-01-01T00:00:00Z";
+const panelCert = certificate(90);
 const TARGETS = {
-  "prd-sha-het-de-fsn1-001": { address: "127.12.6.1", hostKey: key.line, created },
+  "prd-sha-het-de-fsn1-001": { address: "127.12.6.1", hostKey: key.line, created, panelCertSha256: new X509Certificate(panelCert.cert).fingerprint256 },
   "prd-sha-het-de-fsn1-002": { address: "127.12.6.2", hostKey: key.line, created },
   "prd-sha-het-fi-hel1-001": { address: "127.12.6.3", created },
 };
@@ -35,7 +37,7 @@ beforeAll(async () => {
   writeFileSync(join(project.dir, "fleet.yaml"), FLEET);
   writeFileSync(join(project.dir, "targets.json"), JSON.stringify(TARGETS));
   state = mkdtempSync(join(tmpdir(), "fleet-health-cli-"));
-  ({ stop } = await startFakeNodes([{ address: "127.12.6.1", hostKey: key, panel: { user: "node-fleet-api", password: "from-outputs", version: "7.30.8" } },
+  ({ stop } = await startFakeNodes([{ address: "127.12.6.1", hostKey: key, cert: panelCert, panel: { user: "node-fleet-api", password: "from-outputs", version: "7.30.8" } },
     { address: "127.12.6.2", mode: "hang" }]));
 });
 afterAll(async () => {

@@ -7,7 +7,8 @@
 // Input (stdin, JSON): { nodes: [{ address, mode, hostKeyPem, signKeyPem?, cert, key,
 //   panel?: { user, password, version } }] }
 // mode: "ok" | "hang" (accept, never answer) | "not-ssh" (port 22 speaks HTTP)
-// Prints "ready" once every listener is bound.
+// Prints "ready" once every listener is bound, then "credentials <address>" for every
+// request that carried an Authorization header (what a test asserts was never sent).
 import { createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { createServer as createHttps } from "node:https";
 import { createServer as createNet } from "node:net";
@@ -65,8 +66,9 @@ function listen(server, address, port) {
   return new Promise((resolve, reject) => { server.once("error", reject); server.listen({ host: address, port, backlog: 4096 }, resolve); });
 }
 
-function panelHandler(panel) {
+function panelHandler(panel, address) {
   return (req, res) => {
+    if (req.headers.authorization !== undefined) process.stdout.write(`credentials ${address}\n`);
     const url = new URL(req.url, "https://x");
     if (url.pathname !== "/virtual-server/remote.cgi") { res.writeHead(200); return res.end("Webmin"); }
     const expected = `Basic ${Buffer.from(`${panel?.user}:${panel?.password}`).toString("base64")}`;
@@ -88,7 +90,7 @@ async function start(node) {
       node.mode === "not-ssh" ? createNet((s) => { s.on("error", () => {}); s.end("HTTP/1.1 400 Bad Request\r\n\r\n"); }) : createNet(sshServer(hostKey, node.signKeyPem ? createPrivateKey(node.signKeyPem) : hostKey)),
       createNet((s) => { s.on("error", () => {}); s.end("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"); }),
       createHttps(tlsOpts, (_req, res) => { res.writeHead(200); res.end("site"); }),
-      createHttps(tlsOpts, panelHandler(node.panel)),
+      createHttps(tlsOpts, panelHandler(node.panel, node.address)),
     ];
   const ports = node.ports ?? [22, 80, 443, 10000];
   await Promise.all(servers.map((s, i) => listen(s, node.address, ports[i])));

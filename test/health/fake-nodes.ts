@@ -55,8 +55,9 @@ export function certificate(days: number, cn = "node.test"): Certificate {
   }
 }
 
-/** Nodes on loopback addresses, served by a child process; `stop` ends it. */
-export async function startFakeNodes(specs: readonly FakeNodeSpec[]): Promise<{ stop: () => Promise<void> }> {
+/** Nodes on loopback addresses, served by a child process; `stop` ends it;
+ *  `credentialsSent` lists the addresses whose panel received an Authorization header. */
+export async function startFakeNodes(specs: readonly FakeNodeSpec[]): Promise<{ stop: () => Promise<void>; credentialsSent: () => string[] }> {
   const shared = certificate(90);
   const nodes = specs.map((s) => {
     const key = s.hostKey ?? hostKey();
@@ -72,7 +73,10 @@ export async function startFakeNodes(specs: readonly FakeNodeSpec[]): Promise<{ 
   const ready = waitForLine(child, "ready");
   child.stdin!.end(JSON.stringify({ nodes }));
   await ready;
-  return { stop: () => stopChild(child) };
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => { out += c.toString(); });
+  const credentialsSent = () => [...out.matchAll(/^credentials (\S+)$/gm)].map((m) => m[1]!);
+  return { stop: () => stopChild(child), credentialsSent };
 }
 
 /** Addresses whose ports take no connection at all: the listen queue is full, so

@@ -12,7 +12,8 @@ import { bundledCatalog } from "../helpers";
 
 // `fleet health --heal` end to end: a node on 127.12.8.1 that refuses everything,
 // a Hetzner-shaped API and a Slack-shaped webhook on 127.12.8.2.
-const HOST = "prd-sha-het-de-fsn1-001";
+// stg: a prd node is always protected, and recovery never power-cycles a protected node.
+const HOST = "stg-sha-het-de-fsn1-001";
 let api: Server;
 let base: string;
 const seen: string[] = [];
@@ -33,7 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => api.listen(0, "127.12.8.2", r));
   base = `http://127.12.8.2:${(api.address() as AddressInfo).port}`;
-  project = scratchProject({ "Pulumi.prd.yaml": join(__dirname, "../../Pulumi.prd.yaml") });
+  project = scratchProject({ "Pulumi.stg.yaml": join(__dirname, "../../Pulumi.stg.yaml") });
   writeFileSync(join(project.dir, "fleet.yaml"), `nodes:\n  ${HOST}: { size: cpx22, image: debian-12 }\n`);
   writeFileSync(join(project.dir, "targets.json"), JSON.stringify({ [HOST]: { address: "127.12.8.1", created: "2026-01-01T00:00:00Z" } }));
   state = mkdtempSync(join(tmpdir(), "fleet-health-heal-"));
@@ -45,7 +46,7 @@ afterAll(async () => {
 });
 
 const opts = (): HealthOptions => ({
-  stack: "prd", projectDir: project.dir, targets: join(project.dir, "targets.json"), stateDir: state, json: true, watch: false,
+  stack: "stg", projectDir: project.dir, targets: join(project.dir, "targets.json"), stateDir: state, json: true, watch: false,
   intervalSeconds: 60, heal: true, timeoutSeconds: 1, concurrency: 8, certDays: 14,
   safeguards: { ...DEFAULT_SAFEGUARDS, failures: 1, failureMinutes: 0 },
 });
@@ -63,7 +64,7 @@ describe("fleet health --heal", () => {
       `⚠️ ${HOST}: incident detected [${HOST}@${JSON.parse(out[0]!).checkedAt}]: down: tcp:22: refused; tcp:80: refused; tcp:443: refused; tcp:10000: refused; ssh: refused; tls:443: refused; tls:10000: refused`,
       `🔧 ${HOST}: incident recovering [${HOST}@${JSON.parse(out[0]!).checkedAt}]: step 1: power-cycle`,
     ].sort());
-    const audit = readFileSync(join(state, "prd", "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = readFileSync(join(state, "stg", "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audit.find((e) => e.type === "recovery.step")).toMatchObject({ step: "power_cycle", ok: true, message: "reset server 42 (action 9)",
       correlationId: correlationId(HOST, 0) });
     const node = (JSON.parse(out[0]!) as { nodes: { state: string; incident: { status: string } }[] }).nodes[0]!;

@@ -23,14 +23,14 @@ describe("grace period", () => {
 
   it("starts a new grace period when the node's rebuild counter is bumped", async () => {
     const sim = new Simulation([target(A, { generation: 1 })], recordingActions().actions);
-    sim.records = [{ hostname: A, state: "ready", generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [] }];
+    sim.records = [{ hostname: A, state: "ready", generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [], actions: [] }];
     await sim.round({ [A]: DOWN });
     expect(sim.record(A)).toMatchObject({ state: "force_rebuild", generation: 1, consecutiveFailures: 0, graceUntil: T0 + 40 * MINUTE });
   });
 
   it("keeps the grace of a bumped rebuild while the old server still answers", async () => {
     const sim = new Simulation([target(A, { generation: 1 })], recordingActions().actions);
-    sim.records = [{ hostname: A, state: "ready", generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [] }];
+    sim.records = [{ hostname: A, state: "ready", generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [], actions: [] }];
     await sim.rounds(2, { [A]: UP });
     await sim.rounds(10, { [A]: DOWN }, 3);
     expect(sim.record(A)).toMatchObject({ state: "force_rebuild", consecutiveFailures: 0 });

@@ -17,7 +17,7 @@ describe("the bounded pool", () => {
     const sick = report.nodes.filter((n) => !n.healthy);
     expect(sick.map((n) => n.hostname).sort()).toEqual(fake.hostnames.filter((_, i) => i % 20 === 7).sort());
     for (const node of sick) {
-      expect(node.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["ssh", "tls:443", "tls:10000", "virtualmin-api"]);
+      expect(node.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["ssh", "tls:443", "tls:10000"]);
       expect(node.checks.find((c) => c.name === "ssh")!.detail).toBe("no answer within 8000 ms");
     }
     expect(run.code).toBe(5);

@@ -1,8 +1,9 @@
+import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readServerIdentity, sameHostKey } from "../../src/health/probes/ssh-host-key";
+import { ForgedSignatureError, readServerIdentity, sameHostKey } from "../../src/health/probes/ssh-host-key";
 import { daysLeft, readCertificate } from "../../src/health/probes/tls";
 import { tcpOpen } from "../../src/health/probes/tcp";
-import { virtualminInfo } from "../../src/health/probes/virtualmin";
+import { PanelAuthError, PanelIdentityError, virtualminInfo } from "../../src/health/probes/virtualmin";
 import { certificate, hostKey, startBlackhole, startFakeNodes } from "./fake-nodes";
 
 // Every listener of this file is on 127.12.1.0/24 (others use other /24s).
@@ -10,16 +11,20 @@ const good = hostKey();
 const impostor = hostKey();
 const panel = { user: "fleet-api", password: "s3cret-panel", version: "7.30.8" };
 let stop: (() => Promise<void>)[] = [];
+const soon = certificate(3, "soon.test");
+const pin = new X509Certificate(soon.cert).fingerprint256;
+let credentialsSent: () => string[];
 
 beforeAll(async () => {
   const nodes = await startFakeNodes([
-    { address: "127.12.1.1", hostKey: good, panel, cert: certificate(3, "soon.test") },
+    { address: "127.12.1.1", hostKey: good, panel, cert: soon },
     { address: "127.12.1.2", hostKey: good, signWith: impostor },
     { address: "127.12.1.3", mode: "hang" },
     { address: "127.12.1.4", mode: "not-ssh" },
   ]);
   const blackhole = await startBlackhole("127.12.1.5", [22]);
   stop = [nodes.stop, blackhole.stop];
+  credentialsSent = nodes.credentialsSent;
 });
 afterAll(async () => { await Promise.all(stop.map((s) => s())); });
 
@@ -31,8 +36,11 @@ describe("SSH host key", () => {
     expect(id.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
-  it("rejects a server that presents a key it cannot sign with", async () => {
-    await expect(readServerIdentity("127.12.1.2", 22, 2000)).rejects.toThrow("signature does not verify");
+  it("rejects a server that presents a key it cannot sign with as a forged identity, naming the key", async () => {
+    const err = await readServerIdentity("127.12.1.2", 22, 2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ForgedSignatureError);
+    expect(sameHostKey((err as ForgedSignatureError).hostKey, good.line)).toBe(true);
+    expect((err as Error).message).toMatch(/^the server presented SHA256:\S+ but its signature does not verify with it$/);
   });
 
   it("rejects a port that does not speak SSH", async () => {
@@ -83,12 +91,23 @@ describe("TLS", () => {
 });
 
 describe("Virtualmin remote API", () => {
-  it("reads the version from `info` with the panel credentials", async () => {
-    await expect(virtualminInfo("127.12.1.1", 10000, "soon.test", panel, 2000)).resolves.toBe("virtualmin 7.30.8");
+  it("reads the version from `info` with the panel credentials, from the pinned certificate", async () => {
+    await expect(virtualminInfo("127.12.1.1", 10000, "soon.test", panel, pin, 2000)).resolves.toBe("virtualmin 7.30.8");
   });
 
-  it("says the credentials were rejected on HTTP 401", async () => {
-    await expect(virtualminInfo("127.12.1.1", 10000, "soon.test", { ...panel, password: "wrong" }, 2000))
-      .rejects.toThrow("credentials of fleet-api rejected (HTTP 401)");
+  it("says the credentials were rejected on HTTP 401, as an authentication failure", async () => {
+    const err = await virtualminInfo("127.12.1.1", 10000, "soon.test", { ...panel, password: "wrong" }, pin, 2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PanelAuthError);
+    expect((err as Error).message).toBe("credentials of fleet-api rejected (HTTP 401)");
+  });
+
+  it("sends nothing to a self-signed panel whose certificate is not the pinned one", async () => {
+    const before = credentialsSent().length;
+    const other = new X509Certificate(certificate(30).cert).fingerprint256;
+    const err = await virtualminInfo("127.12.1.1", 10000, "soon.test", panel, other, 2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PanelIdentityError);
+    expect((err as Error).message).toBe(`the panel's certificate ${pin} is not the pinned one; credentials not sent`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(credentialsSent().length).toBe(before);
   });
 });

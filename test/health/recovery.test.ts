@@ -60,13 +60,13 @@ describe("the recovery ladder", () => {
       detail: "not rebuilt: the snapshot before the rebuild failed: HTTP 403 forbidden: token is read-only" });
   });
 
-  it("never rebuilds a protected node, even one that opted in", async () => {
+  it("never hard-resets nor rebuilds a protected node, even one that opted in", async () => {
     const { calls, actions } = recordingActions();
     const sim = new Simulation([target(A, { autoRebuild: true, protect: true })], actions);
     await confirmed(sim);
     await sim.rounds(60, { [A]: DOWN }, 1);
-    expect(calls).toEqual([`reprovision ${A}`, `powerCycle ${A}`]);
-    expect(sim.record(A).incident!.seen.at(-1)).toContain("not tried: rebuild (the node is protected)");
+    expect(calls).toEqual([`reprovision ${A}`]);
+    expect(sim.record(A).incident!.seen.at(-1)).toContain("not tried: power_cycle (the node is protected), rebuild (the node is protected)");
   });
 
   it("never rebuilds a server whose provider-side rebuild protection is on", async () => {

@@ -9,7 +9,7 @@ let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "fleet-health-store-")); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const record = { hostname: "prd-sha-het-de-fsn1-001", state: "ready" as const, generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [] };
+const record = { hostname: "prd-sha-het-de-fsn1-001", state: "ready" as const, generation: 0, graceUntil: 0, consecutiveFailures: 0, history: [], actions: [] };
 
 describe("health state directory", () => {
   it("starts empty and reads back what it saved, leaving no temporary file", () => {

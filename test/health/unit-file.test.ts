@@ -26,4 +26,12 @@ describe("the systemd unit", () => {
     expect(text).toMatch(/^ReadWritePaths=-\/var\/lib\/node-fleet\/pulumi-state$/m);
     expect(text).toMatch(/^Environment=PULUMI_HOME=%S\/node-fleet-health\/pulumi-home$/m);
   });
+
+  it("scores 2.5 or less in systemd-analyze security, metadata service denied", () => {
+    const run = spawnSync("systemd-analyze", ["security", "--offline=true", UNIT], { encoding: "utf8" });
+    const score = /Overall exposure level for fleet-health\.service: ([\d.]+)/.exec(run.stdout);
+    expect(score, run.stdout + run.stderr).not.toBeNull();
+    expect(Number(score![1])).toBeLessThanOrEqual(2.5);
+    expect(readFileSync(UNIT, "utf8")).toMatch(/^IPAddressDeny=169\.254\.169\.254\/32$/m);
+  });
 });

@@ -61,13 +61,33 @@ describe("prd-servers-protected", () => {
 describe("admin-ports-not-world-open", () => {
   const world = (port: string) => [{ direction: "in", protocol: "tcp", port, sourceIps: ["0.0.0.0/0", "::/0"], description: "x" }];
 
+  const ssh = (sourceIps: string[]) => [{ direction: "in", protocol: "tcp", port: "22", sourceIps, description: "x" }];
+
   it("rejects SSH open to the world in prd", () => {
-    expect(adminPortsClosed.check(broken("-fw", { rules: world("22") }), context()))
-      .toEqual(["prd firewall prd-sha-het-de-fsn1-001-fw opens port 22 to 0.0.0.0/0, ::/0; allow only the admin networks"]);
+    expect(adminPortsClosed.check(broken("-fw", { rules: world("22") }), context())).toEqual([
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "0.0.0.0/0" opens port 22 to the world; prd accepts admin sources only',
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "::/0" opens port 22 to the world; prd accepts admin sources only']);
+  });
+
+  it("rejects 0::/0, which is ::/0 written differently", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: ssh(["0::/0"]) }), context())).toEqual([
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "0::/0" opens port 22 to the world; prd accepts admin sources only']);
+  });
+
+  it("rejects the world split into two halves", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: ssh(["0.0.0.0/1", "128.0.0.0/1"]) }), context())).toEqual([
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "0.0.0.0/1" is wider than /16: prd accepts for port 22 only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower',
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "128.0.0.0/1" is wider than /16: prd accepts for port 22 only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower']);
+  });
+
+  it("accepts a /16 and a /32 of IPv6 in prd", () => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: ssh(["10.20.0.0/16", "2a01:4f8::/32"]) }), context())).toEqual([]);
   });
 
   it("rejects a port range that includes Webmin's 10000", () => {
-    expect(adminPortsClosed.check(broken("-fw", { rules: world("9000-11000") }), context())).toHaveLength(1);
+    expect(adminPortsClosed.check(broken("-fw", { rules: world("9000-11000") }), context())).toEqual([
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "0.0.0.0/0" opens port 10000 to the world; prd accepts admin sources only',
+      'prd firewall prd-sha-het-de-fsn1-001-fw: "::/0" opens port 10000 to the world; prd accepts admin sources only']);
   });
 
   it("allows the world on 443", () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { credentialScopes, loadWorkflows, pullRequestCredentialLeaks, triggers, type Workflow } from "./workflow-credentials";
 
 const ROOT = join(__dirname, "../..");
 const WORKFLOWS = join(ROOT, ".github/workflows");
@@ -15,8 +16,8 @@ function actionlint(cwd: string) {
   return { code: run.status, out: run.stdout + run.stderr };
 }
 
-type Step = { uses?: string; with?: Record<string, unknown>; run?: string };
-type Job = { environment?: string; steps: Step[]; if?: string; needs?: string | string[] };
+type Step = { uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string>; id?: string };
+type Job = { environment?: string; steps: Step[]; if?: string; needs?: string | string[]; "runs-on": string };
 const workflow = (file: string) => parse(readFileSync(join(WORKFLOWS, file), "utf8")) as { jobs: Record<string, Job> };
 
 describe("the GitHub workflows", () => {
@@ -44,11 +45,11 @@ describe("the GitHub workflows", () => {
     }
   });
 
-  it("preview each affected stack with pulumi/actions only when the backend and secrets are there", () => {
+  it("preview only the dev stack from a pull request, in the dev-preview environment", () => {
     const { jobs } = workflow("pull-request.yml");
-    expect(jobs.preview!.if).toBe("needs.diff.outputs.preview == 'true' && needs.diff.outputs.stacks != '[]'");
+    expect(jobs.preview).toMatchObject({ if: "needs.diff.outputs.preview == 'true'", environment: "dev-preview" });
     const step = jobs.preview!.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true, "edit-pr-comment": true, policyPacks: "policy" });
+    expect(step.with).toMatchObject({ command: "preview", "stack-name": "dev", diff: true, "comment-on-pr": true, "edit-pr-comment": true, policyPacks: "policy" });
   });
 
   it("deploy prd last, behind the prd environment", () => {
@@ -66,6 +67,91 @@ describe("the GitHub workflows", () => {
   it("gate a destructive diff behind an environment that needs an admin's approval", () => {
     const { jobs } = workflow("pull-request.yml");
     expect(jobs["destructive-change-approval"]).toMatchObject({ environment: "destructive-change", if: "needs.diff.outputs.destructive == 'true'" });
+  });
+});
+
+describe("who can read a credential", () => {
+  const workflows = () => loadWorkflows(WORKFLOWS);
+  const edited = (file: string, edit: (wf: Workflow) => void) => workflows().map((wf) => {
+    if (wf.file === file) edit(wf);
+    return wf;
+  });
+
+  it("no job that runs on pull_request can read a stg or prd secret", () => {
+    expect(pullRequestCredentialLeaks(workflows())).toEqual([]);
+  });
+
+  it("the check catches a pull-request job that enters the prd environment", () => {
+    const leaks = pullRequestCredentialLeaks(edited("pull-request.yml", (wf) => { wf.jobs.preview!.environment = "prd"; }));
+    expect(leaks).toEqual(["pull-request.yml: job preview reads prd secrets"]);
+  });
+
+  it("the check catches a pull-request job that reads a repository secret", () => {
+    const leaks = pullRequestCredentialLeaks(edited("pull-request.yml", (wf) => {
+      wf.jobs.test!.steps![0]!.with = { token: "${{ secrets.PRD_HCLOUD_TOKEN }}" };
+    }));
+    expect(leaks).toEqual(["pull-request.yml: job test reads repository secrets"]);
+  });
+
+  it("the check catches the whole secrets context and an environment chosen by an expression", () => {
+    const leaks = pullRequestCredentialLeaks(edited("pull-request.yml", (wf) => {
+      wf.jobs.diff!.steps![0]!.with = { all: "${{ toJSON(secrets) }}" };
+      wf.jobs.preview!.environment = "${{ matrix.stack }}";
+    }));
+    expect(leaks).toEqual(["pull-request.yml: job diff reads repository secrets", "pull-request.yml: job preview reads any environment secrets"]);
+  });
+
+  it("the check covers pull_request_target, which runs with the base repository's secrets", () => {
+    const leaks = pullRequestCredentialLeaks(edited("deploy.yml", (wf) => { wf.on = { pull_request_target: {} }; }));
+    expect(leaks).toContain("deploy.yml: job up-prd reads prd secrets");
+  });
+
+  it("every credential is an environment secret: no workflow reads a repository secret, which any branch could", () => {
+    for (const wf of workflows()) {
+      for (const [id, job] of Object.entries(wf.jobs)) expect(credentialScopes(job).has("repository"), `${wf.file} ${id}`).toBe(false);
+    }
+  });
+
+  it("each stack deploys with its own environment's credentials, prd behind its own", () => {
+    const { jobs } = workflow("deploy.yml");
+    expect(credentialScopes(jobs.up!)).toEqual(new Set(["any environment"]));
+    expect(jobs.up!.environment).toBe("${{ matrix.stack }}");
+    expect(credentialScopes(jobs["up-prd"]!)).toEqual(new Set(["prd"]));
+    expect(credentialScopes(jobs.affected!)).toEqual(new Set());
+  });
+
+  it("every checkout leaves no token on the runner's disk", () => {
+    for (const wf of workflows()) {
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/checkout@"))) {
+          expect(step.with?.["persist-credentials"], `${wf.file} ${id}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("only the deploy jobs of the push-to-main workflow may run on the self-hosted deploy runner", () => {
+    const selfHosted: string[] = [];
+    for (const wf of workflows()) {
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        if (!/^ubuntu-\d/.test(String(job["runs-on"]))) selfHosted.push(`${wf.file} ${id} ${String(job.environment)}`);
+      }
+    }
+    expect(selfHosted).toEqual(["deploy.yml up ${{ matrix.stack }}", "deploy.yml up-prd prd"]);
+    const deploy = loadWorkflows(WORKFLOWS).find((wf) => wf.file === "deploy.yml")!;
+    expect(triggers(deploy)).toEqual(["push"]);
+    expect(deploy.on).toEqual({ push: { branches: ["main"] } });
+  });
+});
+
+describe("a deployment the concurrency group skipped", () => {
+  it("is deployed by the next run, which compares with the last deployment that succeeded", () => {
+    const text = readFileSync(join(WORKFLOWS, "deploy.yml"), "utf8");
+    expect(text).not.toContain("github.event.before");
+    const steps = workflow("deploy.yml").jobs.affected!.steps;
+    const base = steps.find((s) => s.id === "base")!;
+    expect(base.run).toContain("actions/workflows/deploy.yml/runs?branch=main&event=push&status=success&per_page=1");
+    expect(steps.find((s) => s.id === "affected")!.env).toEqual({ BEFORE: "${{ steps.base.outputs.sha }}" });
   });
 });
 

@@ -26,6 +26,13 @@ describe("registrationUrlProblem", () => {
     expect(registrationUrlProblem("https://token@platform.example.com/api/nodes")).toMatch(/^must not contain credentials/);
   });
 
+  it("refuses a query string or fragment, even an empty one", () => {
+    const message = "must not contain a query (?…) or fragment (#…): the node's name is appended to the path, and the token is the secret registrationToken";
+    expect(registrationUrlProblem("https://platform.example.com/api/nodes?token=abc")).toBe(message);
+    expect(registrationUrlProblem("https://platform.example.com/api/nodes?")).toBe(message);
+    expect(registrationUrlProblem("https://platform.example.com/api/nodes#x")).toBe(message);
+  });
+
   it("refuses other schemes and text that is not a URL", () => {
     expect(registrationUrlProblem("ftp://platform.example.com/nodes")).toBe("must be an https:// URL, not ftp://");
     expect(registrationUrlProblem("platform.example.com/api")).toMatch(/^is not a URL/);

@@ -198,6 +198,36 @@ describe("readStackFile: admin sources", () => {
       "pulumi config set --path 'node-fleet:panelSourceCidrs[0]' <value> -s stg"]);
   });
 
+  it("refuses the world split in halves on stg, where each half is also wider than /16", () => {
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["0.0.0.0/1", "128.0.0.0/1"]\n'))).toEqual([
+      'node-fleet:sshSourceCidrs[0]: "0.0.0.0/1" is wider than /16: stg accepts for SSH (22) only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower; ' +
+      "pulumi config set --path 'node-fleet:sshSourceCidrs[0]' <value> -s stg",
+      'node-fleet:sshSourceCidrs[1]: "128.0.0.0/1" is wider than /16: stg accepts for SSH (22) only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower; ' +
+      "pulumi config set --path 'node-fleet:sshSourceCidrs[1]' <value> -s stg"]);
+  });
+
+  it("refuses 0::/0, the world written another way", () => {
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["10.20.0.0/16", "0::/0"]\n', "prd"))).toEqual([expect.stringContaining(
+      'node-fleet:sshSourceCidrs[1]: "0::/0" opens SSH (22) to the world; prd accepts admin sources only')]);
+  });
+
+  it("refuses an IPv6 admin block wider than /32 in prd and accepts a /32", () => {
+    expect(messages(stg('  node-fleet:panelSourceCidrs: ["2001:db8::/31"]\n', "prd"))).toEqual([expect.stringContaining(
+      'node-fleet:panelSourceCidrs[0]: "2001:db8::/31" is wider than /32')]);
+    expect(messages(stg('  node-fleet:panelSourceCidrs: ["2a01:4f8::/32"]\n', "prd"))).toEqual([]);
+  });
+
+  it("checks the platform's sources like the admin sources", () => {
+    expect(messages(stg('  node-fleet:platformSourceCidrs: ["10.0.0.0/8"]\n'))).toEqual([expect.stringContaining(
+      'node-fleet:platformSourceCidrs[0]: "10.0.0.0/8" is wider than /16: stg accepts for the panel API on Webmin (10000) only')]);
+  });
+
+  it("refuses on dev, without allowAdminFromAnywhere, a set that covers every IPv6 address", () => {
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["::/1", "8000::/1"]\n', "dev"))).toEqual([
+      "node-fleet:sshSourceCidrs: together these sources cover every IPv6 address (::/1, 8000::/1): that opens SSH (22) to the world; list the admin networks only; " +
+      "pulumi config set node-fleet:sshSourceCidrs <value> -s dev"]);
+  });
+
   it("refuses allowAdminFromAnywhere outside dev", () => {
     expect(messages(stg("  node-fleet:allowAdminFromAnywhere: true\n"))).toEqual([expect.stringContaining(
       "node-fleet:allowAdminFromAnywhere: only dev may open SSH and Webmin to the world")]);

@@ -1,4 +1,4 @@
-# Sourced by ansible/bin/provision: the private working directory of one run, which holds
+# Sourced by ansible/bin/provision and power-off: the private working directory of one run, which holds
 # the admin key, the known_hosts file and the playbook variables.
 
 # Whether a directory is a writable tmpfs (GNU stat; elsewhere the answer is no).
@@ -35,7 +35,7 @@ clean_stale_workdirs() {
       elif [ -n "$(find "$dir" -maxdepth 0 -mmin -1)" ]; then
         continue
       fi
-      rm -rf "$dir" && echo "provision: removed the working directory of a run that is gone: $dir" >&2
+      rm -rf "$dir" && echo "${0##*/}: removed the working directory of a run that is gone: $dir" >&2
     done
   done
 }

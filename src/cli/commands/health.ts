@@ -41,7 +41,6 @@ export interface HealthConnections {
 /** Environment variables read by `fleet health` (secrets only from here). */
 export const HEALTH_ENV = {
   panelUser: "FLEET_PANEL_USER",
-  panelPassword: "FLEET_PANEL_PASSWORD",
   hcloudToken: "HCLOUD_TOKEN",
   hcloudEndpoint: "HCLOUD_ENDPOINT",
   stateDirectory: "STATE_DIRECTORY",
@@ -66,7 +65,6 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     io.err(`fleet health: ${err.message}`);
     return EXIT.stateLocked;
   }
-  const password = env[HEALTH_ENV.panelPassword];
   const token = env[HEALTH_ENV.hcloudToken];
   const connect = connections.connect;
   let toldUnavailable = false;
@@ -88,8 +86,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
       warn: (message) => io.err(`fleet health: ${message}`) }),
     store,
     check: { timeoutMs: opts.timeoutSeconds * 1000, certWarnDays: opts.certDays,
+      // Each node's own password only: one shared password would let any node, or whoever
+      // answers at its address, log in to all the others.
       panelCredentials: (t) => {
-        const secret = ("address" in t.resolved ? t.resolved.panelPassword : undefined) ?? password;
+        const secret = "address" in t.resolved ? t.resolved.panelPassword : undefined;
         return secret === undefined ? undefined : { user: env[HEALTH_ENV.panelUser] ?? t.panelUser, password: secret };
       } },
     concurrency: opts.concurrency,

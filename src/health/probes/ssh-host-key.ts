@@ -16,6 +16,14 @@ export interface ServerIdentity {
 
 const CLIENT_ID = "SSH-2.0-node-fleet-health";
 
+/** The server sent a host key but could not prove it holds it: whoever answers is not
+ *  the node, even when the key it shows is the pinned one (anyone can copy a public key). */
+export class ForgedSignatureError extends Error {
+  constructor(readonly hostKey: string, readonly fingerprint: string) {
+    super(`the server presented ${fingerprint} but its signature does not verify with it`);
+  }
+}
+
 /** Runs the start of an SSH connection (RFC 4253 identification, KEXINIT and a
  *  curve25519-sha256 ECDH exchange) until the server has sent its host key and
  *  signed the exchange hash with it, then hangs up. Reading a key is not enough:
@@ -59,7 +67,10 @@ export function readServerIdentity(address: string, port: number, timeoutMs: num
           publicKey: createPublicKey({ key: { kty: "OKP", crv: "X25519", x: serverPublic.toString("base64url") }, format: "jwk" }),
         });
         const hash = exchangeHash({ clientId: CLIENT_ID, serverId, clientKexinit, serverKexinit, hostKeyBlob, clientPublic, serverPublic, shared });
-        if (!verifyEd25519(hostKeyBlob, signature, hash)) return fail("the server's signature does not verify with the host key it sent");
+        if (!verifyEd25519(hostKeyBlob, signature, hash)) {
+          socket.destroy();
+          return reject(new ForgedSignatureError(`${HOST_KEY_ALGORITHM} ${hostKeyBlob.toString("base64")}`, fingerprint(hostKeyBlob)));
+        }
         socket.destroy();
         resolve({ banner: serverId, hostKey: `${HOST_KEY_ALGORITHM} ${hostKeyBlob.toString("base64")}`, fingerprint: fingerprint(hostKeyBlob) });
         return;

@@ -1,4 +1,4 @@
-import { ANYWHERE } from "../../stack/settings";
+import { sourceListProblems } from "../../stack/admin-sources";
 import { environmentOf, FIREWALL, type PolicyRule } from "./types";
 
 const ADMIN_PORTS = [22, 10000];
@@ -11,10 +11,12 @@ function covers(spec: unknown, port: number): boolean {
 }
 
 /** SSH (22) and Webmin (10000) are login surfaces: in prd and stg only the admin
- *  networks may reach them, never the whole internet. */
+ *  networks may reach them, never the whole internet, however it is written (`0::/0`,
+ *  `0.0.0.0/1` + `128.0.0.0/1`) and never a block wider than /16 or /32: the same check
+ *  as the stack settings (sourceListProblems), on the addresses the firewall really has. */
 export const adminPortsClosed: PolicyRule = {
   name: "admin-ports-not-world-open",
-  description: "in prd and stg, SSH (22) and Webmin (10000) are not open to 0.0.0.0/0 or ::/0",
+  description: "in prd and stg, SSH (22) and Webmin (10000) are open only to admin networks (/16 or narrower for IPv4, /32 for IPv6), never to the whole internet",
   check(resource) {
     const env = environmentOf(resource);
     if (resource.type !== FIREWALL || (env !== "prd" && env !== "stg")) return [];
@@ -22,9 +24,9 @@ export const adminPortsClosed: PolicyRule = {
     return rules.flatMap((rule) => {
       if (rule.direction !== "in" || (rule.protocol !== "tcp" && rule.protocol !== undefined)) return [];
       const sources = Array.isArray(rule.sourceIps) ? (rule.sourceIps as string[]) : [];
-      const world = sources.filter((s) => (ANYWHERE as readonly string[]).includes(s));
-      return ADMIN_PORTS.filter((p) => covers(rule.port, p) && world.length > 0)
-        .map((p) => `${env} firewall ${resource.name} opens port ${p} to ${world.join(", ")}; allow only the admin networks`);
+      return ADMIN_PORTS.filter((p) => covers(rule.port, p)).flatMap((p) =>
+        sourceListProblems(sources, { environment: env, surface: `port ${p}`, worldAllowed: false })
+          .map((problem) => `${env} firewall ${resource.name}: ${problem.message}`));
     });
   },
 };

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { familiesCovered, sourceListProblems } from "../../src/stack/admin-sources";
+import { parseCidr } from "../../src/stack/cidr";
+
+const cidrs = (...texts: string[]) => texts.map((t) => parseCidr(t)!);
+
+describe("familiesCovered", () => {
+  it("sees every IPv4 address in four /2 blocks given out of order", () => {
+    expect(familiesCovered(cidrs("192.0.0.0/2", "0.0.0.0/2", "128.0.0.0/2", "64.0.0.0/2"))).toEqual([4]);
+  });
+
+  it("sees a gap of one address", () => {
+    expect(familiesCovered(cidrs("0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/4", "240.0.0.0/5", "248.0.0.0/6",
+      "252.0.0.0/7", "254.0.0.0/8", "255.0.0.0/9", "255.128.0.0/10", "255.192.0.0/11", "255.224.0.0/12", "255.240.0.0/13",
+      "255.248.0.0/14", "255.252.0.0/15", "255.254.0.0/16", "255.255.0.0/17", "255.255.128.0/18", "255.255.192.0/19",
+      "255.255.224.0/20", "255.255.240.0/21", "255.255.248.0/22", "255.255.252.0/23", "255.255.254.0/24", "255.255.255.0/25",
+      "255.255.255.128/26", "255.255.255.192/27", "255.255.255.224/28", "255.255.255.240/29", "255.255.255.248/30",
+      "255.255.255.252/31", "255.255.255.254/32"))).toEqual([]);
+  });
+
+  it("counts overlapping blocks once", () => {
+    expect(familiesCovered(cidrs("::/1", "::/2", "8000::/1"))).toEqual([6]);
+  });
+});
+
+describe("sourceListProblems", () => {
+  const prd = { environment: "prd", surface: "SSH (22)", worldAllowed: false };
+
+  it("names the entry that is wider than /16 in prd", () => {
+    expect(sourceListProblems(["192.0.2.7/32", "10.0.0.0/15"], prd)).toEqual([{ index: 1,
+      message: '"10.0.0.0/15" is wider than /16: prd accepts for SSH (22) only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower' }]);
+  });
+
+  it("lets dev use wide blocks that leave part of the internet out", () => {
+    expect(sourceListProblems(["0.0.0.0/1"], { ...prd, environment: "dev" })).toEqual([]);
+  });
+
+  it("lets dev open the world when allowAdminFromAnywhere says so", () => {
+    expect(sourceListProblems(["0.0.0.0/1", "128.0.0.0/1"], { ...prd, environment: "dev", worldAllowed: true })).toEqual([]);
+  });
+});
