@@ -3,20 +3,26 @@
 // engine would take over the previous run's state (pulumi step_generator.go
 // generateStepsFromDiff / continueStepsFromDiff / calculateDependentReplacements /
 // processIgnoreChanges, step.go DeleteStep.Apply; pulumi-command commandController.go).
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { StackSettings } from "../../src/stack/settings";
 import { runStack } from "../components/harness";
-import { deploy, stepOf, type Deployment, type EngineResource } from "./model";
+import { deploy, hetznerCloud, stepOf, type Deployment, type EngineResource, type Hetzner } from "./model";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 const fleet = (body: string) => `nodes:\n  ${NODE}: { size: cpx22, image: ubuntu-24.04${body ? `, ${body}` : ""} }\n`;
 const MASTER_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKLM3T2dD5+HZy4J0eJcpA/0gEYVRmHaj+4zHAVhVIqP ops@example.com";
 const MASTER_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINFPSydFNFqIqUVb0QRqA5tsHlpjZWLFXgy2/+LVsKm4 ops@example.com";
 
+/** Hetzner's side of the test's servers, kept across the runs of one test. */
+let cloud: Hetzner;
+beforeEach(() => {
+  cloud = hetznerCloud();
+});
+
 /** One `pulumi up -s prd --skip-preview` of the fleet text over a state. */
 async function up(state: readonly EngineResource[], fleetText: string, overrides: Partial<StackSettings> = {}): Promise<Deployment> {
   const run = await runStack("prd", fleetText, overrides);
-  return deploy(state, run.state);
+  return deploy(state, run.state, cloud);
 }
 
 /** A created prd node, as the first `pulumi up` leaves it. */
@@ -94,7 +100,11 @@ describe("resize with protection on", () => {
     const first = await created();
     const resize = await up(first.state, fleet("").replace("cpx22", "cpx32"));
     expect(resize.error).toBeUndefined();
-    expect(step(resize, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["poweroff when running", "change_type"] }));
+    // The clean shutdown leaves nothing for the provider's hard Poweroff to do.
+    expect(step(resize, "-power-off")?.calls).toEqual(["shutdown"]);
+    expect(step(resize, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["change_type"] }));
+    expect(step(resize, "-power-on")?.calls).toEqual(["poweron"]);
+    expect(cloud.running.get(NODE)).toBe(true);
     const order = resize.steps.map((s) => s.name.slice(NODE.length));
     expect(order.indexOf("-power-off")).toBeLessThan(order.indexOf("-server"));
     expect(order.indexOf("-server")).toBeLessThan(order.indexOf("-power-on"));
