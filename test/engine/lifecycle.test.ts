@@ -46,6 +46,12 @@ function adminUnprotects(state: readonly EngineResource[], suffixes: readonly st
   }));
 }
 
+/** An admin who ran `pulumi state unprotect` but missed `hcloud server disable-protection`. */
+function adminUnprotectsStateOnly(state: readonly EngineResource[], suffixes: readonly string[]): EngineResource[] {
+  const names = new Set(suffixes.map((suffix) => `${NODE}${suffix}`));
+  return state.map((r) => (names.has(r.name) ? { ...r, protect: false } : r));
+}
+
 /** The resources `fleet diff` names as blocked for a prd rebuild (test/review/diff.test.ts). */
 const REBUILD_BLOCKED = ["-panel-password", "-rdns-v4", "-rdns-v6", "-server"];
 /** For a prd removal: the node's component and every resource under it. */
@@ -110,6 +116,74 @@ describe("resize with protection on", () => {
     expect(order.indexOf("-server")).toBeLessThan(order.indexOf("-power-on"));
     // The platform is told the new size; nothing is provisioned again.
     expect(ran(resize)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on", "node bin/register put"]);
+  });
+});
+
+describe("a resize that stops half-way", () => {
+  const resized = fleet("").replace("cpx22", "cpx32");
+
+  it("a failed type change leaves the node off and the platform untold; reverting the size powers it on again", async () => {
+    const first = await created();
+    cloud.failing.set("change_type", "server type cpx32 is sold out in fsn1");
+    const failed = await up(first.state, resized);
+    expect(failed.error).toMatch(/sold out/);
+    expect(ran(failed)).toEqual(["ansible/bin/power-off"]);
+    expect(cloud.running.get(NODE)).toBe(false);
+    expect(failed.state.find((r) => r.name === `${NODE}-server`)!.inputs.serverType).toBe("cpx22");
+    cloud.failing.clear();
+    const reverted = await up(failed.state, fleet(""));
+    expect(reverted.error).toBeUndefined();
+    expect(step(reverted, "-server")?.op).toBe("same");
+    expect(step(reverted, "-power-on")).toEqual(expect.objectContaining({ op: "update", calls: ["poweron"] }));
+    expect(cloud.running.get(NODE)).toBe(true);
+    expect(ran(reverted)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on"]);
+  });
+
+  it("retrying the same resize after a failed type change resizes and powers the node on", async () => {
+    const first = await created();
+    cloud.failing.set("change_type", "rate limit exceeded");
+    const failed = await up(first.state, resized);
+    cloud.failing.clear();
+    const retried = await up(failed.state, resized);
+    expect(retried.error).toBeUndefined();
+    expect(step(retried, "-power-off")?.op).toBe("same");
+    expect(step(retried, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["change_type"] }));
+    expect(cloud.running.get(NODE)).toBe(true);
+    expect(ran(retried)).toEqual(["ansible/bin/power-on", "node bin/register put"]);
+  });
+
+  it("a resize refused with a protected replacement in the same change leaves the node off; the next run powers it on", async () => {
+    const first = await created();
+    const refused = await up(first.state, resized.replace("ubuntu-24.04", "debian-13"));
+    expect(refused.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-server.* marked for protection`));
+    expect(ran(refused)).toEqual(["ansible/bin/power-off"]);
+    expect(cloud.running.get(NODE)).toBe(false);
+    const reverted = await up(refused.state, fleet(""));
+    expect(reverted.error).toBeUndefined();
+    expect(step(reverted, "-power-on")?.calls).toEqual(["poweron"]);
+    expect(cloud.running.get(NODE)).toBe(true);
+  });
+});
+
+describe("a prd rebuild or removal with Hetzner's protection still on (no preflight: what the engine alone would do)", () => {
+  it("a rebuild replaces the panel password and resets reverse DNS before the server's delete is refused", async () => {
+    const first = await created();
+    const half = await up(adminUnprotectsStateOnly(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
+    expect(half.error).toMatch(/delete-protected/);
+    expect(half.steps.filter((s) => s.op !== "same").map((s) => [s.op, s.name.slice(NODE.length), s.calls])).toEqual([
+      ["replace", "-panel-password", []], ["delete-replaced", "-rdns-v6", ["reset ptr"]], ["delete-replaced", "-rdns-v4", ["reset ptr"]],
+    ]);
+    expect(half.state.some((r) => r.name.startsWith(`${NODE}-rdns`))).toBe(false);
+    expect(cloud.running.get(NODE)).toBe(true);
+  });
+
+  it("a removal deregisters the node and deletes its DNS records before the server's delete is refused", async () => {
+    const first = await created();
+    const half = await up(adminUnprotectsStateOnly(first.state, REMOVAL_BLOCKED), "nodes: {}\n");
+    expect(half.error).toMatch(/delete-protected/);
+    expect(ran(half)).toEqual(["node bin/register delete"]);
+    expect(half.steps.map((s) => s.name.slice(NODE.length))).toEqual(expect.arrayContaining(["-a", "-aaaa", "-rdns-v4", "-rdns-v6"]));
+    expect(half.state.some((r) => r.name === `${NODE}-server`)).toBe(true);
   });
 });
 
