@@ -4,6 +4,7 @@ import { parseHostname } from "../fleet/naming";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
 import { OperationRefusedError } from "./errors";
+import { hetznerDeleteProtected, serversTheChangeDeletes } from "./hetzner-preflight";
 import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
@@ -43,12 +44,23 @@ export class FleetAutomation {
     });
   }
 
+  /** Deploys the program. Refused before anything runs while Hetzner still protects a
+   *  server the change rebuilds or removes: the engine would otherwise take the steps
+   *  before the server's delete (a delete-before-replace chain resets reverse DNS, a
+   *  removal deregisters the node and deletes its DNS records) and stop half-way. */
   async up(opts: RunOptions = {}): Promise<DeployReport> {
     let outputs: OutputMap = {};
     const report = await this.runner.run("up", opts, true, async (ctx) => {
+      await this.refuseWhileHetznerProtects(ctx);
       outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) })).outputs;
     });
     return { ...report, outputs: visibleOutputs(outputs) };
+  }
+
+  /** `up`'s preflight alone, for callers that deploy with the Pulumi CLI itself (the
+   *  deploy workflow): refused while Hetzner protects a server the change deletes. */
+  preflight(opts: RunOptions = {}): Promise<Report> {
+    return this.runner.run("preview", opts, false, (ctx) => this.refuseWhileHetznerProtects(ctx));
   }
 
   refresh(opts: RunOptions = {}): Promise<Report> {
@@ -170,12 +182,36 @@ export class FleetAutomation {
     }, hostname);
   }
 
+  /** A preview (shown to nobody) names the servers the change deletes; only a stack that
+   *  records Hetzner-protected servers needs one. Hetzner is asked, not the state: an
+   *  admin lifts the protection with `hcloud server disable-protection`, which the state
+   *  does not see. */
+  private async refuseWhileHetznerProtects(ctx: Context): Promise<void> {
+    const resources = stateResources(await ctx.stack.exportStack());
+    if (!resources.some((r) => r.type === HCLOUD_SERVER_TYPE && r.providerProtected)) return;
+    const events: EngineEvent[] = [];
+    await ctx.stack.preview({ message: `${ctx.message} (preflight)`, onEvent: (e) => events.push(e), ...signal(ctx) });
+    const deleted = serversTheChangeDeletes(events, resources);
+    if (deleted.length === 0) return;
+    const access = await this.hcloudAccess(ctx);
+    const guarded: string[] = [];
+    for (const server of deleted) {
+      if (await hetznerDeleteProtected(access, server.id!)) guarded.push(nodeResourceOf(server.urn)?.hostname ?? server.urn);
+    }
+    if (guarded.length === 0) return;
+    throw new OperationRefusedError(`Hetzner still protects ${guarded.join(", ")}, which this deployment rebuilds or removes; nothing was changed`,
+      ctx.correlationId, [
+        ...guarded.map((name) => `lift it just before deploying: \`hcloud server disable-protection ${name} delete rebuild\``),
+        `then run \`fleet up --stack ${this.options.stack}\` again (the deployment protects what it creates again)`,
+      ]);
+  }
+
   /** The Hetzner API token the stack's provider uses (`hcloud:token`, else HCLOUD_TOKEN). */
   private async hcloudAccess(ctx: Context): Promise<HcloudAccess> {
     const configured = await ctx.stack.getConfig("hcloud:token").catch(() => undefined);
     const token = configured?.value || this.runner.env.HCLOUD_TOKEN;
     if (!token) {
-      throw new OperationRefusedError("the server's Hetzner delete protection must be lifted for the rebuild, and no Hetzner token is set",
+      throw new OperationRefusedError("the server's Hetzner delete protection must be checked or lifted for this change, and no Hetzner token is set",
         ctx.correlationId, [`set it with \`pulumi config set --secret hcloud:token … --stack ${this.options.stack}\` or in HCLOUD_TOKEN`]);
     }
     return { endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token };

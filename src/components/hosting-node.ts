@@ -100,16 +100,18 @@ export class HostingNode extends pulumi.ComponentResource {
       plan, adminPublicKey: adminKey.publicKeyOpenssh, userData, createTimeoutSeconds: timeouts.serverCreate, after: [powerOff],
     }, this);
 
-    // After a resize the provider leaves the server off; this powers it back on.
+    // Powers the server on whenever Hetzner reports it off. It reads the power-off step's
+    // output (a fresh run id each run), so it re-runs after every power-off run — also on
+    // the next deployment when this one stopped between the two (a type change that failed).
     const powerOn = new command.local.Command(`${name}-power-on`, {
       create: STEP_COMMANDS.powerOn,
       update: STEP_COMMANDS.powerOn,
       environment: {
         NODE_HOSTNAME: plan.hostname, NODE_SERVER_ID: server.id, NODE_SERVER_TYPE: server.serverType,
-        NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
+        NODE_POWER_OFF_RUN: powerOff.stdout, NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
       },
       logging: command.types.enums.local.Logging.Stderr,
-      addPreviousOutputInEnv: true,
+      addPreviousOutputInEnv: false,
     }, { ...child, additionalSecretOutputs: ["stderr"], customTimeouts: { create: stepTimeout(timeouts.sshWait), update: stepTimeout(timeouts.sshWait) } });
 
     const records = plan.dnsRecords.map((record) => new cloudflare.DnsRecord(`${name}-${record.type.toLowerCase()}`, {

@@ -14,6 +14,9 @@ export function compareResources(base: readonly PlannedResource[], head: readonl
   const byName = new Map([...base, ...head].map((r) => [r.name, r]));
   const steps = new Map<string, ResourceStep>();
   const renewed = new Set(outsideNew);
+  // Replaced delete-before-replace, or deleted first as a dependent of such a chain
+  // (step_generator.go calculateDependentReplacements grows its replace set the same way).
+  const deletedFirst = new Set<string>();
 
   const visit = (k: string, path: ReadonlySet<string>): void => {
     if (steps.has(k) || path.has(k)) return;
@@ -27,10 +30,11 @@ export function compareResources(base: readonly PlannedResource[], head: readonl
       const r = byName.get(name);
       return [r ? mockId(r.type, r.name) : NaN, name] as const;
     }));
-    const dependencyIsNew = subject.dependsOn.some((d) => renewed.has(d));
-    const step = resourceStep(before.get(k), head && { ...head, inputs: forgetIds(head.inputs, newIds) as Record<string, unknown> }, dependencyIsNew);
+    const dependencies = { renewed: subject.dependsOn.some((d) => renewed.has(d)), deletedFirst: subject.dependsOn.some((d) => deletedFirst.has(d)) };
+    const step = resourceStep(before.get(k), head && { ...head, inputs: forgetIds(head.inputs, newIds) as Record<string, unknown> }, dependencies);
     steps.set(k, step);
     if (step.action === "create" || step.action === "replace") renewed.add(step.name);
+    if (step.action === "replace" && (step.deleteBeforeReplace || dependencies.deletedFirst)) deletedFirst.add(step.name);
   };
   for (const k of [...new Set([...before.keys(), ...after.keys()])]) visit(k, new Set());
   return [...steps.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));

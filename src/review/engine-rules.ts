@@ -16,11 +16,11 @@ export function containsUnknown(value: unknown): boolean {
 }
 
 /** step_generator.go processIgnoreChanges: the old value of every ignored input is copied
- *  into the new inputs before the provider's Diff, whenever an old state exists — for a
- *  replacement too, so a replacement is created with the ignored values of the old one.
- *  Paths are applied at their top-level input (the program ignores whole inputs only:
- *  `userData`, `location`), which can only hide more, never show a change the engine
- *  would not make. */
+ *  into the new inputs before the provider's Diff, whenever an old state exists. This
+ *  decides only WHETHER a resource changes: a replacement takes the program's inputs
+ *  (see replacementInputs). Paths are applied at their top-level input (the program
+ *  ignores whole inputs only: `userData`, `location`), which can only hide more, never
+ *  show a change the engine would not make. */
 export function processIgnoreChanges(inputs: Record<string, unknown>, oldInputs: Record<string, unknown>,
   ignoreChanges: readonly string[]): Record<string, unknown> {
   const result = { ...inputs };
@@ -30,6 +30,16 @@ export function processIgnoreChanges(inputs: Record<string, unknown>, oldInputs:
     else delete result[key];
   }
   return result;
+}
+
+/** step_generator.go continueStepsFromDiff (v3.248.0 L1882-1906): once a resource is to
+ *  be replaced, the engine calls the provider's Check again with `News: goal.Properties`
+ *  — the program's inputs as registered, before processIgnoreChanges — "because the old
+ *  values are no longer valid"; a `--replace` target gets the same in generateSteps
+ *  (L1212, isTargetedReplace). So ignoreChanges is NOT carried into a replacement: a
+ *  rebuilt server takes today's location and user data. */
+export function replacementInputs(programInputs: Record<string, unknown>): Record<string, unknown> {
+  return { ...programInputs };
 }
 
 /** The input an ignoreChanges path starts at (`labels.env` → `labels`). */
@@ -59,6 +69,16 @@ export function protectBlocksReplace(newProtect: boolean, oldProtect: boolean): 
  *  is protected is never deleted ("cannot be deleted"), whatever the program now declares;
  *  the delete half of a replacement is checked by protectBlocksReplace instead. */
 export function protectBlocksDelete(oldProtect: boolean): boolean {
+  return oldProtect;
+}
+
+/** step_generator.go continueStepsFromDiff (v3.248.0 L1990): a dependent that a
+ *  delete-before-replace deletes first (calculateDependentReplacements walks the OLD
+ *  state's dependency graph) is checked on its OLD protection alone — it is deleted
+ *  before the program registers it again, and the re-created one gets no check. So a
+ *  dependent protected in the state blocks the chain even when the program now
+ *  unprotects it, and one unprotected in the state never blocks. */
+export function protectBlocksDependentReplace(oldProtect: boolean): boolean {
   return oldProtect;
 }
 

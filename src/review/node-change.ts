@@ -49,6 +49,16 @@ function rebuildReasons(server: ResourceStep | undefined, before?: NodePlan, aft
   return reasons.length > 0 ? ` (because: ${reasons.join("; ")})` : "";
 }
 
+/** What a rebuilt server takes from today's program besides what forced the rebuild:
+ *  the engine re-checks the program's inputs for a replacement, ignoreChanges included
+ *  (engine-rules.ts replacementInputs). The location first: it moves the node. */
+function replacementTakes(server: ResourceStep): string | undefined {
+  const taken = server.changes.filter((c) => !server.replaceBecause.includes(c.input))
+    .sort((a, b) => Number(b.input === "location") - Number(a.input === "location"));
+  if (taken.length === 0) return undefined;
+  return `the new server takes what the program declares today, not what the old one had: ${taken.map((c) => `${c.input} ${show(c.before)} → ${show(c.after)}`).join("; ")}`;
+}
+
 interface Rule { description: string; port?: string; protocol: string; sourceIps: string[] }
 
 /** Who a firewall change affects: the sources added or removed per rule. */
@@ -91,6 +101,8 @@ export function consequences(kind: NodeChangeKind, before: NodePlan | undefined,
     words.push(`removed: the server, its disk, its sites and its local backups are destroyed; DNS records for ${plan.fqdn} are deleted; the node is deregistered`);
   } else if (server?.action === "replace") {
     words.push(`rebuild — the node's disk, its sites and its local backups are erased${rebuildReasons(server, before, after)}`);
+    const takes = replacementTakes(server);
+    if (takes) words.push(takes);
   }
   const resize = server?.action === "update" ? server.changes.find((c) => c.input === "serverType") : undefined;
   if (resize) words.push(`resize in place ${show(resize.before)} → ${show(resize.after)}: the server powers off for about a minute; disk and data stay`);

@@ -14,7 +14,6 @@ export function baseScenario(resources: readonly StackResource[], over: Partial<
   return {
     version: "3.208.0",
     stacks: ["prd"],
-    operations: {},
     outputs: {
       environment: { value: "prd", secret: false },
       nodeCount: { value: 3, secret: false },
@@ -26,6 +25,8 @@ export function baseScenario(resources: readonly StackResource[], over: Partial<
     }],
     deployment: deploymentOf(resources),
     ...over,
+    // The preflight of `up` previews a stack with Hetzner-protected servers first.
+    operations: { preview: { events: [] }, ...over.operations },
   };
 }
 

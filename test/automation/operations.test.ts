@@ -28,6 +28,9 @@ describe("up", () => {
     await h.fleet.up({ correlationId: ID });
     expect(argsOf(h.calls()).map(withEventLog)).toEqual([
       ["stack", "select", "--stack", "prd", "--non-interactive"],
+      ["stack", "export", "--show-secrets", "--stack", "prd", "--non-interactive"],
+      ["preview", "--message", `fleet up [correlation ${ID}] (preflight)`, "--exec-kind", "auto.local",
+        "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"],
       ["up", "--yes", "--skip-preview", "--message", `fleet up [correlation ${ID}]`, "--exec-kind", "auto.local",
         "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"],
       ["stack", "output", "--json", "--stack", "prd", "--non-interactive"],
@@ -106,10 +109,11 @@ describe("up", () => {
   });
 
   it("creates the stack on a first up when it does not exist yet", async () => {
-    h = harness(baseScenario(resources, { stacks: [], operations: { up: { events: deployEvents().list } } }));
+    // A stack that does not exist yet holds nothing.
+    h = harness(baseScenario(resources, { stacks: [], deployment: deploymentOf([]), operations: { up: { events: deployEvents().list } } }));
     await h.fleet.up({ correlationId: ID });
-    expect(argsOf(h.calls()).slice(0, 3).map((a) => a.slice(0, 3))).toEqual([
-      ["stack", "select", "--stack"], ["stack", "init", "prd"], ["up", "--yes", "--skip-preview"],
+    expect(argsOf(h.calls()).slice(0, 4).map((a) => a.slice(0, 3))).toEqual([
+      ["stack", "select", "--stack"], ["stack", "init", "prd"], ["stack", "export", "--show-secrets"], ["up", "--yes", "--skip-preview"],
     ]);
   });
 
@@ -137,6 +141,45 @@ describe("up", () => {
     h = harness(baseScenario(resources, { operations: { up: { events: deployEvents().list, lockedTimes: 5 } } }));
     await expect(h.fleet.up({ correlationId: ID })).rejects.toThrow(/currently locked/);
     expect(argsOf(h.calls()).filter((a) => a[0] === "up")).toHaveLength(3);
+  });
+});
+
+describe("up's preflight: Hetzner's protection of a server the change deletes", () => {
+  const server = () => nodeOf(resources, HOST)("server");
+  const rebuildPreview = () => new Events().step("pre", server(), "replace", T0, { planning: true }).summary({ replace: 1 }, T0).list;
+
+  async function preflightHarness(guarded: boolean) {
+    const api = await fakeHetznerApi([serverIdOf(resources, HOST)], guarded ? [serverIdOf(resources, HOST)] : []);
+    const scenario = baseScenario(resources, {
+      operations: { preview: { events: rebuildPreview() }, up: { events: new Events().summary({ replace: 1 }, T0).list } },
+      config: { "hcloud:token": { value: "hc-token", secret: true } },
+    });
+    const run = harness(scenario, { env: { PULUMI_BACKEND_URL: "file:///tmp/stand-in-state", PULUMI_CONFIG_PASSPHRASE: "x", HCLOUD_ENDPOINT: api.url } });
+    return { api, run: { ...run, cleanup: () => { api.close(); run.cleanup(); } } };
+  }
+
+  it("refuses a deployment that rebuilds a server Hetzner still protects, before the update starts, naming the command that lifts it", async () => {
+    const { run, api } = await preflightHarness(true);
+    h = run;
+    const refusal = await h.fleet.up({ correlationId: ID }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(OperationRefusedError);
+    expect((refusal as OperationRefusedError).message).toBe(`Hetzner still protects ${HOST}, which this deployment rebuilds or removes; nothing was changed`);
+    expect((refusal as OperationRefusedError).steps[0]).toBe(`lift it just before deploying: \`hcloud server disable-protection ${HOST} delete rebuild\``);
+    expect(argsOf(h.calls()).map((a) => a[0])).not.toContain("up");
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/servers/${serverIdOf(resources, HOST)}`]);
+  });
+
+  it("deploys once Hetzner's protection of that server is lifted", async () => {
+    const { run } = await preflightHarness(false);
+    h = run;
+    await h.fleet.up({ correlationId: ID });
+    expect(argsOf(h.calls()).map((a) => a[0])).toContain("up");
+  });
+
+  it("asks Hetzner nothing when the change deletes no server", async () => {
+    h = harness(baseScenario(resources, { operations: { up: { events: deployEvents().list } } }));
+    await h.fleet.up({ correlationId: ID });
+    expect(argsOf(h.calls()).map((a) => a[0])).toEqual(["stack", "stack", "preview", "up", "stack", "stack", "stack"]);
   });
 });
 

@@ -59,6 +59,7 @@ interface FullRequest {
   hasReplacementTrigger(): boolean;
   getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getObject(): { toJavaScript(): Record<string, unknown> };
+  getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
@@ -100,7 +101,7 @@ function captureEngineState(): EngineResource[] {
         protect: req.getProtect() ?? false, deleteBeforeReplace: req.getDeletebeforereplace(),
         retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
         replacementTrigger: req.hasReplacementTrigger() ? req.getReplacementTrigger()?.toJavaScript() : undefined,
-        inputs: req.getObject().toJavaScript(), propertyDependencies,
+        inputs: req.getObject().toJavaScript(), propertyDependencies, dependencies: req.getDependenciesList(),
         customTimeouts: {
           ...(timeouts?.getCreate() ? { create: timeouts.getCreate() } : {}),
           ...(timeouts?.getUpdate() ? { update: timeouts.getUpdate() } : {}),

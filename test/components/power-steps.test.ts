@@ -59,27 +59,35 @@ function fakeSsh(apiUrl: string): string {
 }
 
 describe("the power-on step", () => {
-  it("powers a resized server back on and prints only its new type", async () => {
-    const { state, server } = fakeHetzner("off");
-    const url = await listen(server);
-    const run = await runStep(STEP_COMMANDS.powerOn, {
-      HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN, NODE_HOSTNAME: "prd-sha-het-de-fsn1-001", NODE_SERVER_ID: "42",
-      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx22",
-    });
-    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx32\n" }));
-    expect(state.requests).toEqual(["GET /servers/42 auth", "POST /servers/42/actions/poweron auth", "GET /actions/7 auth"]);
+  const env = (url: string, type: string) => ({
+    HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN, NODE_HOSTNAME: "prd-sha-het-de-fsn1-001", NODE_SERVER_ID: "42", NODE_SERVER_TYPE: type,
+    NODE_POWER_OFF_RUN: "cpx32 0123456789abcdef",
   });
 
-  it("calls nothing when the type did not change (any other update, or the first run)", async () => {
+  it("powers a resized server back on and prints only its type", async () => {
+    const { state, server } = fakeHetzner("off");
+    const url = await listen(server);
+    const run = await runStep(STEP_COMMANDS.powerOn, env(url, "cpx32"));
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx32\n" }));
+    expect(state.requests).toEqual(["GET /servers/42 auth", "POST /servers/42/actions/poweron auth", "GET /actions/7 auth"]);
+    expect(state.status).toBe("running");
+  });
+
+  it("powers the server on after a failed type change: the type is the old one, and Hetzner reports it off", async () => {
+    const { state, server } = fakeHetzner("off");
+    const url = await listen(server);
+    const run = await runStep(STEP_COMMANDS.powerOn, { ...env(url, "cpx22"), PULUMI_COMMAND_STDOUT: "cpx22" });
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx22\n" }));
+    expect(state.requests).toContain("POST /servers/42/actions/poweron auth");
+    expect(state.status).toBe("running");
+  });
+
+  it("only asks for the status of a server Hetzner reports running", async () => {
     const { state, server } = fakeHetzner("running");
     const url = await listen(server);
-    for (const previous of ["cpx32", ""]) {
-      const run = await runStep(STEP_COMMANDS.powerOn, {
-        HCLOUD_ENDPOINT: url, NODE_HOSTNAME: "n", NODE_SERVER_ID: "42", NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: previous,
-      });
-      expect(run.stdout).toBe("cpx32\n");
-    }
-    expect(state.requests).toEqual([]);
+    const run = await runStep(STEP_COMMANDS.powerOn, env(url, "cpx32"));
+    expect(run.stdout).toBe("cpx32\n");
+    expect(state.requests).toEqual(["GET /servers/42 auth"]);
   });
 });
 
@@ -95,7 +103,7 @@ describe("the power-off step", () => {
       PATH: `${ssh}:${process.env.PATH}`, HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: TOKEN, NODE_HOSTNAME: "prd-sha-het-de-fsn1-001",
       NODE_HOST_KEY: "ssh-ed25519 AAAAhost", NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx22",
     });
-    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: "cpx32\n" }));
+    expect(run).toEqual(expect.objectContaining({ code: 0, stdout: expect.stringMatching(/^cpx32 [0-9a-f]{16}\n$/) }));
     expect(readFileSync(join(ssh, "log"), "utf8")).toBe("systemctl poweroff\n");
     expect(fake.state.requests.at(-1)).toBe("GET /servers/42 auth");
     expect(fake.state.status).toBe("off");
@@ -107,9 +115,9 @@ describe("the power-off step", () => {
     const ssh = fakeSsh(url);
     const run = await runStep(STEP_COMMANDS.powerOff, {
       PATH: `${ssh}:${process.env.PATH}`, HCLOUD_ENDPOINT: url, NODE_HOSTNAME: "n", NODE_HOST_KEY: "ssh-ed25519 AAAAhost",
-      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx32",
+      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx32 0123456789abcdef",
     });
-    expect(run.stdout).toBe("cpx32\n");
+    expect(run.stdout).toMatch(/^cpx32 [0-9a-f]{16}\n$/);
     expect(state.requests).toEqual([]);
     expect(existsSync(join(ssh, "log"))).toBe(false);
   });
@@ -151,5 +159,18 @@ describe("the power-off step", () => {
     } finally {
       rmSync(shm, { recursive: true, force: true });
     }
+  });
+
+  it("prints a fresh run id on every run, so the power-on step follows each run", async () => {
+    const { server } = fakeHetzner("running");
+    const url = await listen(server);
+    const ssh = fakeSsh(url);
+    const once = () => runStep(STEP_COMMANDS.powerOff, {
+      PATH: `${ssh}:${process.env.PATH}`, HCLOUD_ENDPOINT: url, NODE_HOSTNAME: "n", NODE_HOST_KEY: "ssh-ed25519 AAAAhost",
+      NODE_SERVER_TYPE: "cpx32", PULUMI_COMMAND_STDOUT: "cpx32 0123456789abcdef",
+    });
+    const [first, second] = [await once(), await once()];
+    expect(first.stdout.split(" ")[0]).toBe("cpx32");
+    expect(first.stdout).not.toBe(second.stdout);
   });
 });

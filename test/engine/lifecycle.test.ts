@@ -3,20 +3,26 @@
 // engine would take over the previous run's state (pulumi step_generator.go
 // generateStepsFromDiff / continueStepsFromDiff / calculateDependentReplacements /
 // processIgnoreChanges, step.go DeleteStep.Apply; pulumi-command commandController.go).
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { StackSettings } from "../../src/stack/settings";
 import { runStack } from "../components/harness";
-import { deploy, stepOf, type Deployment, type EngineResource } from "./model";
+import { deploy, hetznerCloud, stepOf, type Deployment, type EngineResource, type Hetzner } from "./model";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 const fleet = (body: string) => `nodes:\n  ${NODE}: { size: cpx22, image: ubuntu-24.04${body ? `, ${body}` : ""} }\n`;
 const MASTER_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKLM3T2dD5+HZy4J0eJcpA/0gEYVRmHaj+4zHAVhVIqP ops@example.com";
 const MASTER_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINFPSydFNFqIqUVb0QRqA5tsHlpjZWLFXgy2/+LVsKm4 ops@example.com";
 
+/** Hetzner's side of the test's servers, kept across the runs of one test. */
+let cloud: Hetzner;
+beforeEach(() => {
+  cloud = hetznerCloud();
+});
+
 /** One `pulumi up -s prd --skip-preview` of the fleet text over a state. */
 async function up(state: readonly EngineResource[], fleetText: string, overrides: Partial<StackSettings> = {}): Promise<Deployment> {
   const run = await runStack("prd", fleetText, overrides);
-  return deploy(state, run.state);
+  return deploy(state, run.state, cloud);
 }
 
 /** A created prd node, as the first `pulumi up` leaves it. */
@@ -38,6 +44,12 @@ function adminUnprotects(state: readonly EngineResource[], suffixes: readonly st
     ...r, protect: false,
     ...(r.type === "hcloud:index/server:Server" ? { inputs: { ...r.inputs, deleteProtection: false, rebuildProtection: false } } : {}),
   }));
+}
+
+/** An admin who ran `pulumi state unprotect` but missed `hcloud server disable-protection`. */
+function adminUnprotectsStateOnly(state: readonly EngineResource[], suffixes: readonly string[]): EngineResource[] {
+  const names = new Set(suffixes.map((suffix) => `${NODE}${suffix}`));
+  return state.map((r) => (names.has(r.name) ? { ...r, protect: false } : r));
 }
 
 /** The resources `fleet diff` names as blocked for a prd rebuild (test/review/diff.test.ts). */
@@ -94,12 +106,84 @@ describe("resize with protection on", () => {
     const first = await created();
     const resize = await up(first.state, fleet("").replace("cpx22", "cpx32"));
     expect(resize.error).toBeUndefined();
-    expect(step(resize, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["poweroff when running", "change_type"] }));
+    // The clean shutdown leaves nothing for the provider's hard Poweroff to do.
+    expect(step(resize, "-power-off")?.calls).toEqual(["shutdown"]);
+    expect(step(resize, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["change_type"] }));
+    expect(step(resize, "-power-on")?.calls).toEqual(["poweron"]);
+    expect(cloud.running.get(NODE)).toBe(true);
     const order = resize.steps.map((s) => s.name.slice(NODE.length));
     expect(order.indexOf("-power-off")).toBeLessThan(order.indexOf("-server"));
     expect(order.indexOf("-server")).toBeLessThan(order.indexOf("-power-on"));
     // The platform is told the new size; nothing is provisioned again.
     expect(ran(resize)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on", "node bin/register put"]);
+  });
+});
+
+describe("a resize that stops half-way", () => {
+  const resized = fleet("").replace("cpx22", "cpx32");
+
+  it("a failed type change leaves the node off and the platform untold; reverting the size powers it on again", async () => {
+    const first = await created();
+    cloud.failing.set("change_type", "server type cpx32 is sold out in fsn1");
+    const failed = await up(first.state, resized);
+    expect(failed.error).toMatch(/sold out/);
+    expect(ran(failed)).toEqual(["ansible/bin/power-off"]);
+    expect(cloud.running.get(NODE)).toBe(false);
+    expect(failed.state.find((r) => r.name === `${NODE}-server`)!.inputs.serverType).toBe("cpx22");
+    cloud.failing.clear();
+    const reverted = await up(failed.state, fleet(""));
+    expect(reverted.error).toBeUndefined();
+    expect(step(reverted, "-server")?.op).toBe("same");
+    expect(step(reverted, "-power-on")).toEqual(expect.objectContaining({ op: "update", calls: ["poweron"] }));
+    expect(cloud.running.get(NODE)).toBe(true);
+    expect(ran(reverted)).toEqual(["ansible/bin/power-off", "ansible/bin/power-on"]);
+  });
+
+  it("retrying the same resize after a failed type change resizes and powers the node on", async () => {
+    const first = await created();
+    cloud.failing.set("change_type", "rate limit exceeded");
+    const failed = await up(first.state, resized);
+    cloud.failing.clear();
+    const retried = await up(failed.state, resized);
+    expect(retried.error).toBeUndefined();
+    expect(step(retried, "-power-off")?.op).toBe("same");
+    expect(step(retried, "-server")).toEqual(expect.objectContaining({ op: "update", calls: ["change_type"] }));
+    expect(cloud.running.get(NODE)).toBe(true);
+    expect(ran(retried)).toEqual(["ansible/bin/power-on", "node bin/register put"]);
+  });
+
+  it("a resize refused with a protected replacement in the same change leaves the node off; the next run powers it on", async () => {
+    const first = await created();
+    const refused = await up(first.state, resized.replace("ubuntu-24.04", "debian-13"));
+    expect(refused.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-server.* marked for protection`));
+    expect(ran(refused)).toEqual(["ansible/bin/power-off"]);
+    expect(cloud.running.get(NODE)).toBe(false);
+    const reverted = await up(refused.state, fleet(""));
+    expect(reverted.error).toBeUndefined();
+    expect(step(reverted, "-power-on")?.calls).toEqual(["poweron"]);
+    expect(cloud.running.get(NODE)).toBe(true);
+  });
+});
+
+describe("a prd rebuild or removal with Hetzner's protection still on (no preflight: what the engine alone would do)", () => {
+  it("a rebuild replaces the panel password and resets reverse DNS before the server's delete is refused", async () => {
+    const first = await created();
+    const half = await up(adminUnprotectsStateOnly(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
+    expect(half.error).toMatch(/delete-protected/);
+    expect(half.steps.filter((s) => s.op !== "same").map((s) => [s.op, s.name.slice(NODE.length), s.calls])).toEqual([
+      ["replace", "-panel-password", []], ["delete-replaced", "-rdns-v6", ["reset ptr"]], ["delete-replaced", "-rdns-v4", ["reset ptr"]],
+    ]);
+    expect(half.state.some((r) => r.name.startsWith(`${NODE}-rdns`))).toBe(false);
+    expect(cloud.running.get(NODE)).toBe(true);
+  });
+
+  it("a removal deregisters the node and deletes its DNS records before the server's delete is refused", async () => {
+    const first = await created();
+    const half = await up(adminUnprotectsStateOnly(first.state, REMOVAL_BLOCKED), "nodes: {}\n");
+    expect(half.error).toMatch(/delete-protected/);
+    expect(ran(half)).toEqual(["node bin/register delete"]);
+    expect(half.steps.map((s) => s.name.slice(NODE.length))).toEqual(expect.arrayContaining(["-a", "-aaaa", "-rdns-v4", "-rdns-v6"]));
+    expect(half.state.some((r) => r.name === `${NODE}-server`)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundledCatalog } from "../helpers";
 import { GitProject } from "./git-project";
 
@@ -303,6 +303,27 @@ describe("fleet diff --stack limits the comparison to one stack", () => {
     const doc = JSON.parse(project.diff("--base", "HEAD~1", "--stack", "stg", "--json").stdout) as JsonDiff;
     expect(doc.stacks.map((s) => s.stack)).toEqual(["stg"]);
     expect(doc.nodes.every((n) => n.stack === "stg")).toBe(true);
+  });
+});
+
+describe("rebuilding a node after the catalog moved its region to another Hetzner location", () => {
+  // One pull request: the catalog's provider id for fsn1 changes, and a node there is rebuilt.
+  // Committed when these tests run, so the tests above diff the commits made for them.
+  let diffed: ReturnType<typeof change>;
+  beforeAll(() => {
+    project.edit("catalog/regions.yaml", (t) => t.replace("{ native: fsn1, code: fsn1,", "{ native: fsn1-dc14, code: fsn1,"));
+    diffed = change("rebuild stg 001 after a catalog move", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: { image: ubuntu-24.04, rebuild: 1,", "stg-sha-het-de-fsn1-001: { image: ubuntu-24.04, rebuild: 2,"));
+  }, 120_000);
+
+  it("names the location the new server takes: ignoreChanges does not carry into a replacement (continueStepsFromDiff re-checks the program's inputs)", () => {
+    expect(diffed.json.code).toBe(10);
+    expect(diffed.resource("stg-sha-het-de-fsn1-001", "-server").changedInputs).toContainEqual({ input: "location", before: "fsn1", after: "fsn1-dc14" });
+    expect(diffed.node("stg-sha-het-de-fsn1-001").consequences[1]).toBe(
+      "the new server takes what the program declares today, not what the old one had: location fsn1 → fsn1-dc14");
+  });
+
+  it("moves no node that is not rebuilt", () => {
+    expect(diffed.node("prd-sha-het-de-fsn1-001").change).toBe("unchanged");
   });
 });
 

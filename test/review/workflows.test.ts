@@ -56,7 +56,19 @@ describe("the GitHub workflows", () => {
     const { jobs } = workflow("deploy.yml");
     expect(jobs["up-prd"]!.environment).toBe("prd");
     expect(jobs["up-prd"]!.needs).toEqual(["affected", "up"]);
-    expect(jobs["up-prd"]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with).toMatchObject({ command: "up", "stack-name": "prd" });
+    expect(jobs["up-prd"]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up")!.with).toMatchObject({ command: "up", "stack-name": "prd" });
+  });
+
+  it("refuse in every deploy job, before `pulumi up`, while Hetzner protects a server the change rebuilds or removes", () => {
+    const { jobs } = workflow("deploy.yml");
+    for (const job of ["up", "up-prd"]) {
+      const steps = jobs[job]!.steps;
+      const preflight = steps.findIndex((s) => s.run === 'node .github/scripts/hetzner-preflight.js "$STACK"');
+      const up = steps.findIndex((s) => s.with?.command === "up");
+      expect(preflight).toBeGreaterThan(0);
+      expect(preflight).toBeLessThan(up);
+      expect(steps[preflight]!.env).toMatchObject({ HCLOUD_TOKEN: "${{ secrets.HCLOUD_TOKEN }}" });
+    }
   });
 
   it("gate any change that reaches prd behind the admins' prd-review environment", () => {
