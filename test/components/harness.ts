@@ -79,7 +79,8 @@ function answerFeatures(supports: (feature: string) => boolean): void {
   monitor.supportsFeature = (req, cb) => cb(null, { getHassupport: () => supports(req.getId()) });
 }
 
-function stableId(type: string, name: string): number {
+/** The id the mocks give a resource: it depends only on its type and name. */
+export function stableId(type: string, name: string): number {
   return parseInt(createHash("sha256").update(`${type}:${name}`).digest("hex").slice(0, 7), 16) + 1;
 }
 
