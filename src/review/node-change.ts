@@ -49,6 +49,19 @@ function rebuildReasons(server: ResourceStep | undefined, before?: NodePlan, aft
   return reasons.length > 0 ? ` (because: ${reasons.join("; ")})` : "";
 }
 
+const PRIMARY_IP = "hcloud:index/primaryIp:PrimaryIp";
+
+/** Whether a rebuilt node answers on the same addresses: its Primary IPs are neither
+ *  replaced nor deleted, so the new server is created with them and the DNS records and
+ *  reverse DNS that name them stay. */
+function addressWords(steps: readonly ResourceStep[], plan: NodePlan): string {
+  const ips = steps.filter((s) => s.type === PRIMARY_IP);
+  const kept = ips.length === 2 && ips.every((s) => s.action === "unchanged" || s.action === "update");
+  return kept
+    ? `addresses kept: the new server gets the node's own IPv4 and IPv6 (${ips.map((s) => s.name).join(", ")}); its DNS records and reverse DNS stay`
+    : `addresses change: the new server gets new IPv4 and IPv6 addresses; ${plan.fqdn} follows after the DNS TTL, but customers' domains that point at the old addresses stop reaching the node`;
+}
+
 interface Rule { description: string; port?: string; protocol: string; sourceIps: string[] }
 
 /** Who a firewall change affects: the sources added or removed per rule. */
@@ -91,6 +104,7 @@ export function consequences(kind: NodeChangeKind, before: NodePlan | undefined,
     words.push(`removed: the server, its disk, its sites and its local backups are destroyed; DNS records for ${plan.fqdn} are deleted; the node is deregistered`);
   } else if (server?.action === "replace") {
     words.push(`rebuild — the node's disk, its sites and its local backups are erased${rebuildReasons(server, before, after)}`);
+    words.push(addressWords(steps, plan));
   }
   const resize = server?.action === "update" ? server.changes.find((c) => c.input === "serverType") : undefined;
   if (resize) words.push(`resize in place ${show(resize.before)} → ${show(resize.after)}: the server powers off for about a minute; disk and data stay`);
