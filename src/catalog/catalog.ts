@@ -1,4 +1,4 @@
-import type { Panel, PriceInfo, Provider, Region, Size } from "./schema";
+import type { AddressPrice, Panel, PriceInfo, PrimaryIpPrices, Provider, Region, Size } from "./schema";
 
 /** The reference data (providers, regions, sizes, panels), loaded and cross-checked. */
 export class Catalog {
@@ -9,7 +9,14 @@ export class Catalog {
     private readonly panelList: readonly Panel[],
     /** Where the prices come from and when they were read. */
     public readonly prices: PriceInfo,
+    private readonly primaryIpPrices: PrimaryIpPrices,
   ) {}
+
+  /** What a node's own address of that family costs with the provider; undefined when
+   *  the catalog does not price it. */
+  primaryIpPrice(provider: string, family: "ipv4" | "ipv6"): AddressPrice | undefined {
+    return this.primaryIpPrices[provider]?.[family];
+  }
 
   providers(): readonly Provider[] {
     return this.providerList;

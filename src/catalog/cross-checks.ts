@@ -62,6 +62,13 @@ export function catalogCrossChecks(catalog: Catalog, files: CatalogFiles): Issue
     }
   }
 
+  // Every node keeps an IPv4 and an IPv6 of its own, billed apart from the server.
+  for (const provider of catalog.provisioningProviders()) {
+    if (!files.sizes.data.primaryIps[provider.code]) {
+      err("sizes", ["primaryIps"], `no primaryIps prices for ${provider.code}, which provisions servers; add ipv4 and ipv6 prices`);
+    }
+  }
+
   for (const [id, panel] of Object.entries(files.panels.data.panels)) {
     panel.serves.forEach((type, index) => {
       if (!NODE_TYPES.some((t) => t.code === type)) {

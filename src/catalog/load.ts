@@ -53,6 +53,7 @@ export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): { catalog?: Cata
       Object.entries(map).map(([name, s]) => ({ provider, name, ...s }))),
     Object.entries(panels.data.panels).map(([id, p]) => ({ id, ...p })),
     sizes.data.prices,
+    sizes.data.primaryIps,
   );
   issues.push(...catalogCrossChecks(catalog, { providers, regions, sizes, panels }));
   return hasErrors(issues) ? { issues } : { catalog, issues };

@@ -42,6 +42,13 @@ export const SizeSchema = z.strictObject({
    *  monthlyEur/hourlyEur, e.g. the US and Singapore; written by `fleet catalog refresh`. */
   locationPrices: z.record(z.string(), z.strictObject({ monthlyEur: z.number().positive(), hourlyEur: z.number().positive() })).optional(),
 });
+/** What a provider bills for one address a node keeps of its own (a Hetzner Primary IP). */
+export const AddressPriceSchema = z.strictObject({
+  monthlyEur: z.number().nonnegative(),
+  hourlyEur: z.number().nonnegative(),
+});
+export type AddressPrice = z.infer<typeof AddressPriceSchema>;
+
 export const SizesFileSchema = z.strictObject({
   prices: z.strictObject({
     currency: z.literal("EUR"),
@@ -50,9 +57,12 @@ export const SizesFileSchema = z.strictObject({
     source: z.string().min(1),
   }),
   sizes: z.record(ProviderCode, z.record(z.string().regex(/^[a-z0-9-]+$/), SizeSchema)),
+  /** Prices of the addresses each node keeps across rebuilds, per provider. */
+  primaryIps: z.record(ProviderCode, z.strictObject({ ipv4: AddressPriceSchema, ipv6: AddressPriceSchema })),
 });
 export type Size = z.infer<typeof SizeSchema> & { readonly name: string; readonly provider: string };
 export type PriceInfo = z.infer<typeof SizesFileSchema>["prices"];
+export type PrimaryIpPrices = z.infer<typeof SizesFileSchema>["primaryIps"];
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 sum: 64 lowercase hex digits (sha256sum FILE)");
 const GitTag = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a release tag as the repository spells it, e.g. v8.1.3");

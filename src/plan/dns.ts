@@ -7,7 +7,8 @@ export interface DnsRecordPlan {
   readonly proxied: false;
 }
 
-/** Short TTL: a rebuilt server gets new addresses, and clients should follow within minutes. */
+/** Short TTL: a rebuilt node keeps its addresses, but a successor that `replaces` a
+ *  failed node has its own, and clients should follow within minutes. */
 export const NODE_RECORD_TTL = 300;
 
 /** A and AAAA for the node's FQDN. Not proxied: SSH, mail, FTP and Webmin must reach

@@ -2,7 +2,9 @@ import type { Catalog } from "../catalog/catalog";
 import type { FleetNode, LoadedFleet } from "../fleet/load";
 import { fqdn as fqdnOf } from "../fleet/naming";
 import { stackProtects, type StackSettings } from "../stack/settings";
+import { addressesMonthlyCostEur, nodeAddresses, type AddressPlan } from "./addresses";
 import { correlationId } from "./correlation";
+import { sumEur } from "./cost";
 import { dnsRecords, type DnsRecordPlan } from "./dns";
 import { firewallRules, type FirewallRule } from "./firewall";
 import { serverLabels } from "./labels";
@@ -34,12 +36,15 @@ export interface NodePlan {
   readonly labels: Readonly<Record<string, string>>;
   readonly firewallRules: readonly FirewallRule[];
   readonly dnsRecords: readonly DnsRecordPlan[];
+  /** The IPv4 and IPv6 the node keeps across rebuilds (Primary IPs of its own). */
+  readonly addresses: readonly AddressPlan[];
   readonly backups: { readonly enabled: boolean; readonly retentionDays: number; readonly schedule: string };
   readonly panel: {
     readonly id: string; readonly name: string; readonly version: string; readonly webminVersion: string;
     readonly apiUrl: string; readonly apiUser: string;
   };
   readonly capacity: { readonly maxDomains: number; readonly bandwidthGb: number };
+  /** The server and its addresses. */
   readonly monthlyCostEur: number;
   readonly hourlyCostEur: number;
   /** Stable per node and rebuild generation (seed 002). */
@@ -73,6 +78,9 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
   const planner = panelPlanner(panel.id);
   const fqdn = fqdnOf(node.hostname, settings.dnsZone);
   const backups = { ...settings.backups, ...spec.backups };
+  const protect = spec.protect ?? stackProtects(settings);
+  const addresses = nodeAddresses(node.hostname, name.provider, region.native, protect, catalog);
+  const serverPrice = size.locationPrices?.[region.code] ?? size;
   return {
     hostname: node.hostname,
     fqdn,
@@ -89,18 +97,20 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
     status: spec.status,
     ...(spec.replaces !== undefined ? { replaces: spec.replaces } : {}),
     rebuild: spec.rebuild,
-    protect: spec.protect ?? stackProtects(settings),
+    protect,
     labels: serverLabels(name, panel.id, spec.labels),
     firewallRules: firewallRules(settings),
     dnsRecords: dnsRecords(fqdn),
+    addresses,
     backups,
     panel: {
       id: panel.id, name: panel.name, version: panel.version ?? "", webminVersion: panel.webminVersion ?? "",
       apiUrl: planner.apiUrl(fqdn, panel), apiUser: planner.apiUser,
     },
     capacity: size.capacity,
-    monthlyCostEur: (size.locationPrices?.[region.code] ?? size).monthlyEur,
-    hourlyCostEur: (size.locationPrices?.[region.code] ?? size).hourlyEur,
+    monthlyCostEur: sumEur([serverPrice.monthlyEur, addressesMonthlyCostEur(addresses)]),
+    // Hourly prices have four decimals: summed in ten-thousandths so no float error shows.
+    hourlyCostEur: Math.round((serverPrice.hourlyEur + addresses.reduce((sum, a) => sum + a.hourlyCostEur, 0)) * 10_000) / 10_000,
     correlationId: correlationId(node.hostname, spec.rebuild),
     ansibleVars: {
       node_hostname: node.hostname,

@@ -59,6 +59,19 @@ function replacementTakes(server: ResourceStep): string | undefined {
   return `the new server takes what the program declares today, not what the old one had: ${taken.map((c) => `${c.input} ${show(c.before)} → ${show(c.after)}`).join("; ")}`;
 }
 
+const PRIMARY_IP = "hcloud:index/primaryIp:PrimaryIp";
+
+/** Whether a rebuilt node answers on the same addresses: its Primary IPs are neither
+ *  replaced nor deleted, so the new server is created with them and the DNS records and
+ *  reverse DNS that name them stay. */
+function addressWords(steps: readonly ResourceStep[], plan: NodePlan): string {
+  const ips = steps.filter((s) => s.type === PRIMARY_IP);
+  const kept = ips.length === 2 && ips.every((s) => s.action === "unchanged" || s.action === "update");
+  return kept
+    ? `addresses kept: the new server gets the node's own IPv4 and IPv6 (${ips.map((s) => s.name).join(", ")}); its DNS records and reverse DNS stay`
+    : `addresses change: the new server gets new IPv4 and IPv6 addresses; ${plan.fqdn} follows after the DNS TTL, but customers' domains that point at the old addresses stop reaching the node`;
+}
+
 interface Rule { description: string; port?: string; protocol: string; sourceIps: string[] }
 
 /** Who a firewall change affects: the sources added or removed per rule. */
@@ -103,6 +116,7 @@ export function consequences(kind: NodeChangeKind, before: NodePlan | undefined,
     words.push(`rebuild — the node's disk, its sites and its local backups are erased${rebuildReasons(server, before, after)}`);
     const takes = replacementTakes(server);
     if (takes) words.push(takes);
+    words.push(addressWords(steps, plan));
   }
   const resize = server?.action === "update" ? server.changes.find((c) => c.input === "serverType") : undefined;
   if (resize) words.push(`resize in place ${show(resize.before)} → ${show(resize.after)}: the server powers off for about a minute; disk and data stay`);

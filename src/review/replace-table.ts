@@ -4,7 +4,9 @@
  *  - hcloud (hetznercloud/terraform-provider-hcloud): internal/server/resource.go
  *    (`ForceNew` on image, location, datacenter, user_data, ssh_keys; server_type is an
  *    in-place resize), internal/firewall/resource.go (no ForceNew), internal/sshkey/
- *    resource.go (public_key RequiresReplace), internal/rdns/resource.go (server_id,
+ *    resource.go (public_key RequiresReplace), internal/primaryip/resource.go (type and
+ *    location RequiresReplace; the assignee, auto_delete, protection, name and labels
+ *    are updated in place by Resource.Update), internal/rdns/resource.go (server_id,
  *    primary_ip_id, floating_ip_id, load_balancer_id, ip_address RequiresReplace);
  *  - cloudflare (cloudflare/terraform-provider-cloudflare v5): internal/services/
  *    dns_record/schema.go (zone_id and type RequiresReplace);
@@ -28,6 +30,10 @@ export const REPLACE_TABLE: Readonly<Record<string, InputClasses>> = {
       "rebuildProtection", "shutdownBeforeDeletion"],
   },
   "hcloud:index/firewall:Firewall": { replace: [], update: ["name", "labels", "applyTos", "rules"] },
+  "hcloud:index/primaryIp:PrimaryIp": {
+    replace: ["type", "location"],
+    update: ["name", "labels", "autoDelete", "deleteProtection", "assigneeId", "assigneeType", "datacenter"],
+  },
   "hcloud:index/sshKey:SshKey": { replace: ["publicKey"], update: ["name", "labels"] },
   "hcloud:index/rdns:Rdns": {
     replace: ["serverId", "primaryIpId", "floatingIpId", "loadBalancerId", "ipAddress"],

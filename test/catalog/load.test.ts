@@ -39,6 +39,13 @@ describe("readCatalog", () => {
     }));
   });
 
+  it("rejects a catalog that does not price the addresses of a provider that provisions", () => {
+    const dir = brokenCatalog("sizes.yaml", (t) => t.replace("primaryIps:\n  het:", "primaryIps:\n  dig:"));
+    expect(readCatalog(dir).issues).toContainEqual(expect.objectContaining({
+      file: expect.stringMatching(/sizes\.yaml$/), message: "no primaryIps prices for het, which provisions servers; add ipv4 and ipv6 prices",
+    }));
+  });
+
   it("rejects a region code used twice by one provider", () => {
     const dir = brokenCatalog("regions.yaml", (t) => t.replace("{ native: nbg1, code: nbg1,", "{ native: nbg1, code: fsn1,"));
     expect(readCatalog(dir).issues).toContainEqual(expect.objectContaining({

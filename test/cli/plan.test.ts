@@ -32,8 +32,9 @@ describe("fleet plan --json", () => {
     expect(doc.nodes.map((n: { hostname: string }) => n.hostname)).toEqual(["prd-sha-het-de-fsn1-001", "prd-sha-het-fi-hel1-007", "prd-sha-het-us-hil1-001"]);
   });
 
-  it("gives each node its FQDN and the catalog's monthly cost, and the total", () => {
-    const price = (size: string) => bundledCatalog().size("het", size)!.monthlyEur;
+  it("gives each node its FQDN and the catalog's monthly cost (server and Primary IPv4), and the total", () => {
+    const ipv4 = bundledCatalog().primaryIpPrice("het", "ipv4")!.monthlyEur;
+    const price = (size: string) => Math.round((bundledCatalog().size("het", size)!.monthlyEur + ipv4) * 100) / 100;
     expect(doc.nodes.map((n: { fqdn: string; monthlyCostEur: number }) => [n.fqdn, n.monthlyCostEur])).toEqual([
       ["prd-sha-het-de-fsn1-001.infra.example.com", price("cpx42")],
       ["prd-sha-het-fi-hel1-007.infra.example.com", price("cpx22")],
@@ -44,7 +45,7 @@ describe("fleet plan --json", () => {
 
   it("lists every resource by type token and name", () => {
     const resources = doc.nodes[2].resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
-    expect(resources).toHaveLength(14);
+    expect(resources).toHaveLength(16);
     expect(resources).toContain("hcloud:index/server:Server prd-sha-het-us-hil1-001-server");
     expect(resources).toContain("command:local:Command prd-sha-het-us-hil1-001-register");
     expect(doc.resourceCount).toBe(42);
@@ -78,15 +79,15 @@ describe("fleet plan", () => {
   it("prints firewall, DNS and totals as text", () => {
     const run = plan(["--stack", "stg"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Stack stg: 1 node, €4\.99\/month$/m);
-    expect(run.stdout).toMatch(/^Total: €4\.99\/month for 1 node, 14 resources$/m);
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, €5\.49\/month$/m);
+    expect(run.stdout).toMatch(/^Total: €5\.49\/month for 1 node, 16 resources$/m);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
     expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
   });
 
   it("prints a Markdown table for a pull request", () => {
     const run = plan(["--stack", "prd", "--markdown"]);
-    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.49 | yes | 14 |");
+    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.99 | yes | 16 |");
   });
 
   it("warns in the plan that dev opens SSH and Webmin to the world", () => {
@@ -109,8 +110,8 @@ describe("fleet plan", () => {
     const sizes = join(catalog, "sizes.yaml");
     writeFileSync(sizes, readFileSync(sizes, "utf8").replace(/(cx33: .*monthlyEur: )4\.99/, "$1" + "7.77"));
     const run = spawnSync(join(ROOT, "bin/fleet"), ["--catalog", catalog, "plan", "--stack", "stg", "--project", plan([]).dir], { encoding: "utf8" });
-    expect(run.stdout).toMatch(/^Stack stg: 1 node, €7\.77\/month$/m);
-    expect(run.stdout).toContain("stg-sha-het-de-nbg1-001  stg-sha-het-de-nbg1-001.infra.example.com  cx33 debian-12 in nbg1  €7.77/month");
+    expect(run.stdout).toMatch(/^Stack stg: 1 node, €8\.27\/month$/m);
+    expect(run.stdout).toContain("stg-sha-het-de-nbg1-001  stg-sha-het-de-nbg1-001.infra.example.com  cx33 debian-12 in nbg1  €8.27/month");
   });
 
   it("fails with positions and declares nothing when the fleet is invalid", () => {

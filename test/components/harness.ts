@@ -13,12 +13,15 @@ import type { EngineResource } from "../engine/model";
 const ROOT = join(__dirname, "../..");
 
 /** Known stand-ins for what providers compute, so values flow through applies. */
-export const fakeOutputs: OutputFaker = (type, name, _inputs, id) => {
+export const fakeOutputs: OutputFaker = (type, name, inputs, id) => {
   switch (type) {
     case "tls:index/privateKey:PrivateKey":
       return { publicKeyOpenssh: `ssh-ed25519 AAAA-${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n-----END OPENSSH PRIVATE KEY-----\n` };
+    // Hetzner's shapes: a server's IPv6 is its /64's first host (getServerAttributes).
     case "hcloud:index/server:Server":
-      return { ipv4Address: `192.0.2.${id % 250}`, ipv6Address: `2001:db8::${id}` };
+      return { ipv4Address: `192.0.2.${id % 250}`, ipv6Address: `2001:db8:${(id % 0xffff).toString(16)}::1` };
+    case "hcloud:index/primaryIp:PrimaryIp":
+      return { ipAddress: inputs.type === "ipv6" ? `2001:db8:${(id % 0xffff).toString(16)}::` : `198.51.100.${id % 250}` };
     case "random:index/randomPassword:RandomPassword":
       return { result: `password-of-${name}` };
     default:
@@ -32,13 +35,19 @@ export const fakeOutputs: OutputFaker = (type, name, _inputs, id) => {
  *  the way a real engine keeps them. `state` is what the engine would record. */
 export async function runStack(stack: string, fleetText: string, overrides: Partial<StackSettings> = {},
   secrets: { registrationToken?: string } = { registrationToken: "token-for-tests" },
-  engine: { supports?: (feature: string) => boolean } = {},
+  engine: {
+    supports?: (feature: string) => boolean;
+    /** Ids and outputs the state already holds, by resource name: the engine hands a
+     *  resource that exists (same or updated) its recorded id and outputs, not new ones
+     *  (e.g. an imported address). */
+    recorded?: Readonly<Record<string, RecordedOutputs>>;
+  } = {},
 ): Promise<{ resources: RecordedResource[]; outputs: StackOutputs; state: EngineResource[] }> {
   const dir = mkdtempSync(join(tmpdir(), "stack-"));
   writeFileSync(join(dir, "fleet.yaml"), fleetText);
   const settings = { ...readStackFile(ROOT, stack).stack!.settings, fleetFile: join(dir, "fleet.yaml"), ...overrides };
   const resources = await installRecorder("node-fleet", stack, fakeOutputs);
-  const state = captureEngineState();
+  const state = captureEngineState(engine.recorded ?? {});
   if (engine.supports) answerFeatures(engine.supports);
   const config = stackConfigMap(settings, secrets);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -71,12 +80,19 @@ function answerFeatures(supports: (feature: string) => boolean): void {
   monitor.supportsFeature = (req, cb) => cb(null, { getHassupport: () => supports(req.getId()) });
 }
 
-function stableId(type: string, name: string): number {
+/** The id the mocks give a resource: it depends only on its type and name. */
+export function stableId(type: string, name: string): number {
   return parseInt(createHash("sha256").update(`${type}:${name}`).digest("hex").slice(0, 7), 16) + 1;
 }
 
 /** Records every registration as engine state, and gives resources name-derived ids. */
-function captureEngineState(): EngineResource[] {
+/** What the state holds of an existing resource. */
+export interface RecordedOutputs {
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+}
+
+function captureEngineState(recorded: Readonly<Record<string, RecordedOutputs>>): EngineResource[] {
   const state: EngineResource[] = [];
   type Callback = (err: unknown, response?: { getUrn(): string }) => void;
   const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -86,6 +102,8 @@ function captureEngineState(): EngineResource[] {
   monitor.mocks = {
     ...monitor.mocks,
     newResource: (args) => {
+      const known = recorded[args.name];
+      if (known) return { id: known.id, state: { ...args.inputs, ...known.outputs } };
       const id = stableId(args.type, args.name);
       return { id: String(id), state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, id) } };
     },

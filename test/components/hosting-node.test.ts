@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
 import type { StackOutputs } from "../../src/program";
 import type { EngineResource } from "../engine/model";
-import { byName, FLEET, runStack } from "./harness";
+import { byName, fakeOutputs, FLEET, runStack, stableId } from "./harness";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 let resources: RecordedResource[];
@@ -11,6 +11,13 @@ let state: EngineResource[];
 let outputs: StackOutputs;
 const r = (suffix: string) => byName(resources, `${NODE}${suffix}`);
 const urnOf = (suffix: string) => r(suffix).urn;
+const PRIMARY_IP = "hcloud:index/primaryIp:PrimaryIp";
+/** The id the mocks give one of the node's addresses. */
+const ipId = (suffix: string) => stableId(PRIMARY_IP, `${NODE}${suffix}`);
+const addressOf = (family: string) => fakeOutputs(PRIMARY_IP, `${NODE}-${family}`, { type: family }, ipId(`-${family}`)).ipAddress as string;
+const IPV4 = addressOf("ipv4");
+/** The server's address in its IPv6 network: the network's first host. */
+const IPV6_HOST = `${addressOf("ipv6")}1`;
 
 beforeAll(async () => {
   ({ resources, state, outputs } = await runStack("prd", FLEET));
@@ -24,7 +31,8 @@ describe("HostingNode resources", () => {
       "cloudflare:index/dnsRecord:DnsRecord -a", "cloudflare:index/dnsRecord:DnsRecord -aaaa",
       "command:local:Command -power-off", "command:local:Command -power-on",
       "command:local:Command -provision", "command:local:Command -register",
-      "hcloud:index/firewall:Firewall -fw", "hcloud:index/rdns:Rdns -rdns-v4", "hcloud:index/rdns:Rdns -rdns-v6",
+      "hcloud:index/firewall:Firewall -fw", "hcloud:index/primaryIp:PrimaryIp -ipv4", "hcloud:index/primaryIp:PrimaryIp -ipv6",
+      "hcloud:index/rdns:Rdns -rdns-v4", "hcloud:index/rdns:Rdns -rdns-v6",
       "hcloud:index/server:Server -server", "hcloud:index/sshKey:SshKey -ssh-key",
       "random:index/randomPassword:RandomPassword -panel-password",
       "tls:index/privateKey:PrivateKey -admin-key", "tls:index/privateKey:PrivateKey -host-key",
@@ -47,7 +55,6 @@ describe("HostingNode resources", () => {
       name: NODE, serverType: "cpx32", image: "ubuntu-24.04", location: "fsn1", keepDisk: true,
       deleteProtection: true, rebuildProtection: true, backups: false,
       labels: { env: "prd", type: "sha", provider: "het", region: "fsn1", node: NODE, panel: "virtualmin", "managed-by": "node-fleet" },
-      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
     }));
   });
 
@@ -80,18 +87,45 @@ describe("HostingNode resources", () => {
     expect(rules.find((x) => x.port === "22")!.sourceIps).toEqual(["203.0.113.10/32", "2001:db8:10::/48"]);
   });
 
-  it("points reverse DNS for both addresses at the FQDN", () => {
+  it("points reverse DNS of both addresses at the FQDN through the addresses, not the server", () => {
     const fqdn = `${NODE}.infra.example.com`;
-    expect(r("-rdns-v4").inputs).toEqual({ serverId: expect.any(Number), ipAddress: expect.stringMatching(/^192\.0\.2\./), dnsPtr: fqdn });
-    expect(r("-rdns-v6").inputs).toEqual({ serverId: expect.any(Number), ipAddress: expect.stringMatching(/^2001:db8::/), dnsPtr: fqdn });
+    expect(r("-rdns-v4").inputs).toEqual({ primaryIpId: ipId("-ipv4"), ipAddress: IPV4, dnsPtr: fqdn });
+    expect(r("-rdns-v6").inputs).toEqual({ primaryIpId: ipId("-ipv6"), ipAddress: IPV6_HOST, dnsPtr: fqdn });
   });
 
-  it("creates unproxied A and AAAA records for the FQDN with the server's addresses", () => {
+  it("creates unproxied A and AAAA records for the FQDN with the node's own addresses", () => {
     expect(r("-a").inputs).toEqual(expect.objectContaining({
       zoneId: "023e105f4ecef8ad9ca31a8372d0c353", name: `${NODE}.infra.example.com`, type: "A",
-      content: expect.stringMatching(/^192\.0\.2\./), ttl: 300, proxied: false,
+      content: IPV4, ttl: 300, proxied: false,
     }));
-    expect(r("-aaaa").inputs).toEqual(expect.objectContaining({ type: "AAAA", content: expect.stringMatching(/^2001:db8::/), proxied: false }));
+    expect(r("-aaaa").inputs).toEqual(expect.objectContaining({ type: "AAAA", content: IPV6_HOST, proxied: false }));
+  });
+});
+
+describe("HostingNode addresses", () => {
+  it("declares an IPv4 and an IPv6 Primary IP named for the node, in its location, never deleted with a server", () => {
+    for (const family of ["ipv4", "ipv6"]) {
+      expect(r(`-${family}`).inputs).toEqual({
+        name: `${NODE}-${family}`, type: family, location: "fsn1", autoDelete: false, deleteProtection: true,
+        labels: r("-server").inputs.labels,
+      });
+    }
+  });
+
+  it("takes the location and never the assignee: the provider accepts exactly one of them (ConfigValidators ExactlyOneOf)", () => {
+    expect(r("-ipv4").inputs.assigneeId).toBeUndefined();
+    expect(r("-ipv4").ignoreChanges).toEqual(["location"]);
+  });
+
+  it("creates the server with both addresses through publicNets", () => {
+    expect(r("-server").inputs.publicNets).toEqual([{ ipv4Enabled: true, ipv6Enabled: true, ipv4: ipId("-ipv4"), ipv6: ipId("-ipv6") }]);
+    expect(r("-server").dependencies).toEqual(expect.arrayContaining([urnOf("-ipv4"), urnOf("-ipv6")]));
+  });
+
+  it("reports the addresses as the node's outputs", async () => {
+    const node = outputs.nodes[NODE]!;
+    const [ipv4, ipv6] = await Promise.all([node.ipv4, node.ipv6].map((o) => new Promise((done) => o.apply(done))));
+    expect([ipv4, ipv6]).toEqual([IPV4, IPV6_HOST]);
   });
 });
 
@@ -109,7 +143,7 @@ describe("HostingNode steps", () => {
     expect(inputs.create).toBe("ansible/bin/provision");
     expect(isSecretValue(inputs.stdin)).toBe(true);
     expect(inputs.environment).toEqual(expect.objectContaining({
-      NODE_HOSTNAME: NODE, NODE_HOST: expect.stringMatching(/^192\.0\.2\./), NODE_USER: "root", NODE_PORT: "22",
+      NODE_HOSTNAME: NODE, NODE_HOST: IPV4, NODE_USER: "root", NODE_PORT: "22",
       NODE_HOST_KEY: `ssh-ed25519 AAAA-${NODE}-host-key`,
     }));
     expect(isSecretValue((inputs.environment as Record<string, unknown>).NODE_PANEL_PASSWORD)).toBe(true);
@@ -161,7 +195,7 @@ describe("protection", () => {
   it("protects every resource of a prd node, its steps included", () => {
     const node = resources.find((x) => x.type === "node-fleet:index:HostingNode" && x.name === NODE)!;
     const children = resources.filter((x) => x.parent === node.urn);
-    expect(children.length).toBe(14);
+    expect(children.length).toBe(16);
     expect(children.filter((x) => !x.protect).map((x) => x.name)).toEqual([]);
   });
 
@@ -169,6 +203,8 @@ describe("protection", () => {
     const stg = await runStack("stg", "nodes:\n  stg-sha-het-de-fsn1-001: { size: cpx22, image: ubuntu-24.04, protect: false }\n", { protect: true });
     expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-server").protect).toBe(false);
     expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-server").inputs.deleteProtection).toBe(false);
+    expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-ipv4").protect).toBe(false);
+    expect(byName(stg.resources, "stg-sha-het-de-fsn1-001-ipv4").inputs.deleteProtection).toBe(false);
   });
 
   it("refuses a prd node that turns protection off, before declaring anything", async () => {

@@ -53,9 +53,9 @@ function adminUnprotectsStateOnly(state: readonly EngineResource[], suffixes: re
 }
 
 /** The resources `fleet diff` names as blocked for a prd rebuild (test/review/diff.test.ts). */
-const REBUILD_BLOCKED = ["-panel-password", "-rdns-v4", "-rdns-v6", "-server"];
+const REBUILD_BLOCKED = ["-panel-password", "-server"];
 /** For a prd removal: the node's component and every resource under it. */
-const REMOVAL_BLOCKED = ["", "-admin-key", "-host-key", "-power-off", "-ssh-key", "-fw", "-server", "-power-on", "-a", "-aaaa",
+const REMOVAL_BLOCKED = ["", "-admin-key", "-host-key", "-power-off", "-ssh-key", "-fw", "-ipv4", "-ipv6", "-server", "-power-on", "-a", "-aaaa",
   "-panel-password", "-rdns-v4", "-rdns-v6", "-provision", "-register"];
 const ran = (d: Deployment) => d.steps.flatMap((s) => s.runs);
 
@@ -86,17 +86,18 @@ describe("rebuild with protection on", () => {
     const rebuild = await up(adminUnprotects(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
     expect(rebuild.error).toBeUndefined();
     expect(step(rebuild, "-server")).toEqual(expect.objectContaining({ op: "replace", calls: ["shutdown+delete", "create"] }));
-    expect(step(rebuild, "-rdns-v4")?.op).toBe("replace");
+    // The addresses, their reverse DNS and the DNS records stay (test/engine/addresses.test.ts).
+    expect(step(rebuild, "-rdns-v4")?.op).toBe("same");
     expect(step(rebuild, "-panel-password")?.op).toBe("replace");
     expect(step(rebuild, "-provision")).toEqual(expect.objectContaining({ op: "update", runs: ["ansible/bin/provision"] }));
     expect(step(rebuild, "-register")).toEqual(expect.objectContaining({ op: "update", runs: ["node bin/register put"] }));
     expect(rebuild.state.filter((r) => r.custom && !r.protect).map((r) => r.name)).toEqual([]);
   });
 
-  it("still refuses when one of those resources keeps its protection (the server's dependents are checked as they were)", async () => {
+  it("still refuses when one of those resources keeps its protection", async () => {
     const first = await created();
-    const partly = await up(adminUnprotects(first.state, REBUILD_BLOCKED.filter((s) => s !== "-rdns-v6")), fleet("rebuild: 1"));
-    expect(partly.error).toMatch(new RegExp(`${NODE}-rdns-v6.* as part of replacing .*${NODE}-server.* marked for protection`));
+    const partly = await up(adminUnprotects(first.state, REBUILD_BLOCKED.filter((s) => s !== "-panel-password")), fleet("rebuild: 1"));
+    expect(partly.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-panel-password.* marked for protection`));
     expect(ran(partly)).toEqual([]);
   });
 });

@@ -25,9 +25,21 @@ describe("planFleet", () => {
     }));
   });
 
-  it("takes the monthly and hourly cost from the catalog", () => {
+  it("takes the monthly and hourly cost from the catalog: the server plus its Primary IPv4 (IPv6 is free)", () => {
     const main = plans("prd")[0]!;
-    expect([main.serverType, main.monthlyCostEur, main.hourlyCostEur]).toEqual(["cpx32", 10.49, 0.0168]);
+    expect([main.serverType, main.monthlyCostEur, main.hourlyCostEur]).toEqual(["cpx32", 10.99, 0.0176]);
+  });
+
+  it("gives each node an IPv4 and an IPv6 of its own in the node's provider location, never deleted with a server", () => {
+    const ash = plans("prd").find((p) => p.region === "ash1")!;
+    expect(ash.addresses).toEqual([
+      { family: "ipv4", name: "prd-sha-het-us-ash1-001-ipv4", location: "ash", autoDelete: false, deleteProtection: true, monthlyCostEur: 0.5, hourlyCostEur: 0.0008 },
+      { family: "ipv6", name: "prd-sha-het-us-ash1-001-ipv6", location: "ash", autoDelete: false, deleteProtection: true, monthlyCostEur: 0, hourlyCostEur: 0 },
+    ]);
+  });
+
+  it("protects the addresses at Hetzner exactly when the node is protected", () => {
+    expect(plans("dev")[0]!.addresses.map((a) => a.deleteProtection)).toEqual([false, false]);
   });
 
   it("labels the server with node-fleet's keys and the fleet's own labels", () => {

@@ -64,6 +64,7 @@ const labels = { env: "prd", type: "sha", provider: "het", region: "fsn1", node:
 const server = {
   name: "prd-sha-het-de-fsn1-001", serverType: "cpx32", image: "ubuntu-24.04", location: "fsn1", labels,
   deleteProtection: true, rebuildProtection: true, keepDisk: true,
+  publicNets: [{ ipv4Enabled: true, ipv6Enabled: true, ipv4: 4711, ipv6: 4712 }],
 };
 
 describe("the policy pack under Pulumi's policy runner", () => {
@@ -83,6 +84,13 @@ describe("the policy pack under Pulumi's policy runner", () => {
     // The runner prefixes the policy's description to the violation; 1 is MANDATORY.
     expect(diagnostics.map((d) => [d.getPolicyname(), d.getMessage().split("\n").pop(), d.getEnforcementlevel()])).toEqual([
       ["prd-servers-protected", "prd server prd-sha-het-de-fsn1-001-server lacks Pulumi protect, rebuildProtection", 1],
+    ]);
+  });
+
+  it("reports a prd server on Hetzner's automatic addresses as a mandatory violation", async () => {
+    const diagnostics = await analyze("hcloud:index/server:Server", "prd-sha-het-de-fsn1-001-server", { ...server, publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }] }, true);
+    expect(diagnostics.map((d) => [d.getPolicyname(), d.getMessage().split("\n").pop(), d.getEnforcementlevel()])).toEqual([
+      ["prd-server-primary-ips", "prd server prd-sha-het-de-fsn1-001-server has no Primary IP of its own for ipv4, ipv6 in publicNets; a rebuild would change its addresses", 1],
     ]);
   });
 

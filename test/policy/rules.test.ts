@@ -4,6 +4,7 @@ import { checkPolicies, type PolicyResource } from "../../src/review/policy";
 import { adminPortsClosed } from "../../src/review/policy/admin-ports-closed";
 import { catalogServer } from "../../src/review/policy/catalog-server";
 import { hostnameConvention } from "../../src/review/policy/hostname-convention";
+import { prdServerPrimaryIps } from "../../src/review/policy/prd-primary-ips";
 import { prdServersProtected } from "../../src/review/policy/prd-protected";
 import { reservedLabels } from "../../src/review/policy/reserved-labels";
 import { stepCommandsPlain } from "../../src/review/policy/step-commands-plain";
@@ -55,6 +56,29 @@ describe("prd-servers-protected", () => {
   it("leaves an unprotected stg server alone", () => {
     const stg = broken("-server", { labels: { ...(find("-server").inputs.labels as object), env: "stg" }, deleteProtection: false }, false);
     expect(prdServersProtected.check(stg, context())).toEqual([]);
+  });
+});
+
+describe("prd-server-primary-ips", () => {
+  it("rejects a prd server created with Hetzner's automatic addresses", () => {
+    expect(prdServerPrimaryIps.check(broken("-server", { publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }] }), context()))
+      .toEqual(["prd server prd-sha-het-de-fsn1-001-server has no Primary IP of its own for ipv4, ipv6 in publicNets; a rebuild would change its addresses"]);
+  });
+
+  it("rejects a prd server with an IPv4 of its own but not an IPv6", () => {
+    const nets = find("-server").inputs.publicNets as Record<string, unknown>[];
+    expect(prdServerPrimaryIps.check(broken("-server", { publicNets: [{ ...nets[0], ipv6: undefined }] }), context()))
+      .toEqual(["prd server prd-sha-het-de-fsn1-001-server has no Primary IP of its own for ipv6 in publicNets; a rebuild would change its addresses"]);
+  });
+
+  it("accepts the repository's prd server, whose addresses the plan only knows after deploying", () => {
+    expect(find("-server").inputs.publicNets).toEqual([expect.objectContaining({ ipv4: expect.anything(), ipv6: expect.anything() })]);
+    expect(prdServerPrimaryIps.check(find("-server"), context())).toEqual([]);
+  });
+
+  it("leaves a stg server without them alone", () => {
+    const stg = broken("-server", { labels: { ...(find("-server").inputs.labels as object), env: "stg" }, publicNets: [{ ipv4Enabled: true }] });
+    expect(prdServerPrimaryIps.check(stg, context())).toEqual([]);
   });
 });
 

@@ -62,7 +62,7 @@ describe("the registration command against a local platform", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]).toEqual(expect.objectContaining({ method: "PUT", url: `/api/nodes/${NODE}`, auth: "Bearer token-for-tests" }));
     expect(JSON.parse(seen[0]!.body)).toEqual(expect.objectContaining({
-      hostname: NODE, fqdn: `${NODE}.infra.example.com`, ipv4: expect.stringMatching(/^192\.0\.2\./), ipv6: expect.stringMatching(/^2001:db8::/),
+      hostname: NODE, fqdn: `${NODE}.infra.example.com`, ipv4: expect.stringMatching(/^198\.51\.100\./), ipv6: expect.stringMatching(/^2001:db8:[0-9a-f]+::1$/),
       environment: "prd", provider: "het", region: "fsn1", size: "cpx32", capacity: { maxDomains: 100, bandwidthGb: 2000 },
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       panel: expect.objectContaining({ type: "virtualmin", version: "8.1.0", apiUser: "node-fleet-api", apiPassword: `password-of-${NODE}-panel-password` }),

@@ -1,5 +1,6 @@
 import * as hcloud from "@pulumi/hcloud";
 import type * as pulumi from "@pulumi/pulumi";
+import { ipv6HostAddress, type AddressPlan } from "../../plan/addresses";
 import type { FirewallRule } from "../../plan/firewall";
 import type { CloudProvider, DeclaredServer, ServerInputs } from "./types";
 
@@ -21,7 +22,13 @@ export function toHcloudRule(rule: FirewallRule): hcloud.types.input.FirewallRul
  *  region's provider id can never move (replace) an existing server. */
 export const SERVER_IGNORED_CHANGES = ["userData", "location"] as const;
 
-/** Hetzner Cloud: SSH key, firewall, server and reverse DNS for IPv4 and IPv6. The
+/** A Primary IP never moves: its location (ForceNew, internal/primaryip/resource.go
+ *  RequiresReplace) follows the node's hostname, and a catalog edit of a region's
+ *  provider id must not replace (renumber) an address customers point at. */
+export const PRIMARY_IP_IGNORED_CHANGES = ["location"] as const;
+
+/** Hetzner Cloud: SSH key, firewall, the node's own IPv4 and IPv6 (Primary IPs), server
+ *  and reverse DNS for both addresses. The
  *  fleet's master key is not uploaded here: provisioning authorizes it, so stacks that
  *  share a Hetzner project never upload the same key twice (Hetzner refuses that). */
 export const hetzner: CloudProvider = {
@@ -35,6 +42,10 @@ export const hetzner: CloudProvider = {
     const firewall = new hcloud.Firewall(`${name}-fw`, {
       name: plan.hostname, rules: plan.firewallRules.map(toHcloudRule), labels,
     }, child);
+    // The addresses outlive the server: auto_delete off, so Hetzner keeps them when the
+    // server is deleted (a rebuild, a recovery), and the replacement is created with them.
+    const [ipv4, ipv6] = (["ipv4", "ipv6"] as const).map((family) => primaryIp(name, plan.addresses.find((a) => a.family === family)!, labels, child)) as [hcloud.PrimaryIp, hcloud.PrimaryIp];
+    const ipv6Address = ipv6.ipAddress.apply(ipv6HostAddress);
     const server = new hcloud.Server(`${name}-server`, {
       name: plan.hostname,
       serverType: plan.serverType,
@@ -46,7 +57,10 @@ export const hetzner: CloudProvider = {
       firewallIds: [firewall.id.apply(Number)],
       userData,
       labels,
-      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+      // Created with the node's own addresses. deleteBeforeReplace (above) is what makes a
+      // rebuild possible: Hetzner assigns a Primary IP to one server at a time, and only
+      // deleting the old server frees them for the new one (docs/addresses.md).
+      publicNets: [{ ipv4Enabled: true, ipv6Enabled: true, ipv4: ipv4.id.apply(Number), ipv6: ipv6.id.apply(Number) }],
       deleteProtection: plan.protect,
       rebuildProtection: plan.protect,
       // Resizing keeps the disk size, so a node can later be resized back down.
@@ -62,12 +76,27 @@ export const hetzner: CloudProvider = {
       customTimeouts: { create: `${createTimeoutSeconds}s` },
       dependsOn: [...after],
     });
-    const serverId = server.id.apply(Number);
-    const rdns4 = new hcloud.Rdns(`${name}-rdns-v4`, { serverId, ipAddress: server.ipv4Address, dnsPtr: plan.fqdn }, { parent });
-    const rdns6 = new hcloud.Rdns(`${name}-rdns-v6`, { serverId, ipAddress: server.ipv6Address, dnsPtr: plan.fqdn }, { parent });
+    // Reverse DNS belongs to the address, not to the server: a rebuild leaves it alone.
+    // It waits for the server so that the address is assigned when provisioning starts.
+    const rdns4 = new hcloud.Rdns(`${name}-rdns-v4`, { primaryIpId: ipv4.id.apply(Number), ipAddress: ipv4.ipAddress, dnsPtr: plan.fqdn }, { parent, dependsOn: [server] });
+    const rdns6 = new hcloud.Rdns(`${name}-rdns-v6`, { primaryIpId: ipv6.id.apply(Number), ipAddress: ipv6Address, dnsPtr: plan.fqdn }, { parent, dependsOn: [server] });
     return {
-      id: server.id, ipv4: server.ipv4Address, ipv6: server.ipv6Address, serverType: server.serverType, ready: [rdns4, rdns6],
-      resources: [sshKey, firewall, server, rdns4, rdns6],
+      id: server.id, ipv4: ipv4.ipAddress, ipv6: ipv6Address, serverType: server.serverType, ready: [rdns4, rdns6],
+      resources: [sshKey, firewall, ipv4, ipv6, server, rdns4, rdns6],
     };
   },
 };
+
+/** One of the node's own addresses. */
+function primaryIp(name: string, address: AddressPlan, labels: Record<string, string>, opts: pulumi.CustomResourceOptions): hcloud.PrimaryIp {
+  return new hcloud.PrimaryIp(`${name}-${address.family}`, {
+    name: address.name,
+    type: address.family,
+    // `location`, never `assigneeId` (the provider takes exactly one of them): the server
+    // assigns the address through its publicNets.
+    location: address.location,
+    autoDelete: address.autoDelete,
+    deleteProtection: address.deleteProtection,
+    labels,
+  }, { ...opts, ignoreChanges: [...PRIMARY_IP_IGNORED_CHANGES] });
+}

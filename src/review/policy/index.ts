@@ -3,6 +3,7 @@ import type { PlanSink } from "../../offline/plan-stack";
 import { adminPortsClosed } from "./admin-ports-closed";
 import { catalogServer } from "./catalog-server";
 import { hostnameConvention } from "./hostname-convention";
+import { prdServerPrimaryIps } from "./prd-primary-ips";
 import { prdServersProtected } from "./prd-protected";
 import { reservedLabels } from "./reserved-labels";
 import { stepCommandsPlain } from "./step-commands-plain";
@@ -13,7 +14,7 @@ export type { PolicyContext, PolicyResource, PolicyRule } from "./types";
 /** The policies of node-fleet: the policy pack (policy/) and the offline checks of
  *  `fleet plan` and `fleet diff` run exactly these. */
 export const POLICY_RULES: readonly PolicyRule[] = [
-  hostnameConvention, prdServersProtected, adminPortsClosed, reservedLabels, catalogServer, stepCommandsPlain,
+  hostnameConvention, prdServersProtected, prdServerPrimaryIps, adminPortsClosed, reservedLabels, catalogServer, stepCommandsPlain,
 ];
 
 export interface PolicyViolation {
