@@ -6,6 +6,7 @@ import { loadCatalog } from "../catalog/load";
 import { filesDigest, playbookFiles } from "../components/playbook-digest";
 import { validateFleetFile } from "../fleet/validate";
 import { planFleet, type NodePlan } from "../plan/node-plan";
+import { checkedLayout, nodesOfStack } from "../shard/membership";
 import { hasErrors, InvalidInputError, type Issue } from "../source/issues";
 import type { StackSettings } from "../stack/settings";
 import { readStackFile } from "../stack/stack-file";
@@ -55,7 +56,9 @@ export function readSide(root: RevisionRoot, stack: string, catalog: Catalog): S
   const fleetFile = resolve(root.dir, settings.fleetFile);
   const validation = validateFleetFile(fleetFile, catalog);
   const fleet = checked(root, { value: validation.fleet, issues: validation.issues });
-  const plans = planFleet(fleet, catalog, settings);
+  const shards = checkedLayout(root.dir, stack, settings);
+  checked(root, { value: true, issues: shards.issues });
+  const plans = nodesOfStack(planFleet(fleet, catalog, settings), stack, settings.environment, shards.layout);
   const { fleetFile: _where, ...shared } = settings;
   return {
     stack, exists: true, fleetFile, settings, catalog,

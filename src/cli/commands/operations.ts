@@ -3,9 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { auditSinksFromEnv } from "../../audit/config";
 import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
 import { describeChanges, type FleetEvent } from "../../automation/events";
-import { FleetAutomation, type DriftReport, type Report } from "../../automation/operations";
-import { PulumiCliError } from "../../automation/pulumi-cli";
-import { SecretsConfigError } from "../../automation/workspace";
+import type { DriftReport, FleetAutomation, Report } from "../../automation/operations";
 import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
@@ -104,6 +102,10 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
       else ctx.io.err(line);
     }
   };
+  // The Automation API loads the Pulumi SDK (about a second): only a command that runs.
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
+  const known = { PulumiCliError, SecretsConfigError };
   const fleet = new FleetAutomation({
     stack: opts.stack, projectDir: resolve(opts.project), env: ctx.env,
     auditSinks: auditSinksFromEnv(ctx.env, opts.auditFile), onEvent,
@@ -112,14 +114,17 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
     await body(fleet);
     return EXIT.ok;
   } catch (err) {
-    const [code, lines] = describe(err);
+    const [code, lines] = describe(err, known);
     if (opts.json) ctx.io.out(JSON.stringify({ kind: "error", exitCode: code, message: lines[0], steps: lines.slice(1) }));
     for (const line of lines) ctx.io.err(line);
     return code;
   }
 }
 
-function describe(err: unknown): [number, string[]] {
+function describe(err: unknown, { PulumiCliError, SecretsConfigError }: {
+  PulumiCliError: typeof import("../../automation/pulumi-cli.js").PulumiCliError;
+  SecretsConfigError: typeof import("../../automation/workspace.js").SecretsConfigError;
+}): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
