@@ -7,6 +7,7 @@ import { filesDigest, playbookFiles } from "./components/playbook-digest";
 import { readStackConfig } from "./config";
 import { validateFleetFile } from "./fleet/validate";
 import { planFleet } from "./plan/node-plan";
+import { layoutOf, nodesOfStack } from "./shard/membership";
 import { formatIssue, hasErrors } from "./source/issues";
 
 /** The project directory (where Pulumi.yaml, fleet.yaml, catalog/ and ansible/ are),
@@ -38,7 +39,10 @@ export async function program(): Promise<StackOutputs> {
   if (!fleet || hasErrors(issues)) {
     throw new pulumi.RunError(`the fleet file is invalid; nothing was declared:\n${issues.map(formatIssue).join("\n")}`);
   }
-  const plans = planFleet(fleet, catalog, settings);
+  // A shard stack (prd-fsn1-a) deploys only its shard's nodes; see src/shard.
+  const shards = layoutOf(pulumi.getStack(), settings);
+  if (hasErrors(shards.issues)) throw new pulumi.RunError(shards.issues.map(formatIssue).join("\n"));
+  const plans = nodesOfStack(planFleet(fleet, catalog, settings), pulumi.getStack(), settings.environment, shards.layout);
   const playbooks = playbookFiles(PROJECT_ROOT);
   if (!playbooks.tracked) pulumi.log.warn("ansible/ is not in a git checkout: every file there counts toward the playbook digest");
   const hcloudToken = new pulumi.Config("hcloud").getSecret("token");

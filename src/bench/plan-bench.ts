@@ -9,21 +9,33 @@ const REGIONS = [["de", "fsn1", "cpx22"], ["de", "nbg1", "cx33"], ["fi", "hel1",
   ["sg", "sin1", "cpx22"]] as const;
 const SAMPLE_MS = 50;
 
-/** A valid prd fleet of `count` nodes spread over Hetzner's regions and sizes. */
+/** Hostnames one environment holds: every Hetzner region, numbers 001–999. */
+const PER_ENVIRONMENT = REGIONS.length * 999;
+const ENVIRONMENT_ORDER = ["prd", "stg", "dev"] as const;
+
+/** A valid fleet of `count` nodes spread over Hetzner's regions and sizes: prd first,
+ *  then stg and dev once prd's 5,994 names (6 regions × 999) are used. */
 export function generatedFleet(count: number): string {
   const lines = ["nodes:"];
   for (let i = 0; i < count; i++) {
-    const [country, region, size] = REGIONS[i % REGIONS.length]!;
-    const number = String(Math.floor(i / REGIONS.length) + 1).padStart(3, "0");
-    lines.push(`  prd-sha-het-${country}-${region}-${number}: { size: ${size}, image: ubuntu-24.04 }`);
+    const env = ENVIRONMENT_ORDER[Math.floor(i / PER_ENVIRONMENT)];
+    if (env === undefined) throw new RangeError(`at most ${PER_ENVIRONMENT * ENVIRONMENT_ORDER.length} nodes have names`);
+    const j = i % PER_ENVIRONMENT;
+    const [country, region, size] = REGIONS[j % REGIONS.length]!;
+    const number = String(Math.floor(j / REGIONS.length) + 1).padStart(3, "0");
+    lines.push(`  ${env}-sha-het-${country}-${region}-${number}: { size: ${size}, image: ubuntu-24.04 }`);
   }
   return `${lines.join("\n")}\n`;
 }
 
-/** Resident memory of a process and all its descendants, in KB, from /proc (Linux). */
-export function treeRssKb(pid: number): { total: number; largest: number } {
+const TICKS_PER_SECOND = 100;
+
+/** Resident memory of a process and all its descendants, in KB, and the CPU seconds they
+ *  used (their own and their ended children's), from /proc (Linux). */
+export function treeRssKb(pid: number): { total: number; largest: number; cpuSeconds: number } {
   let total = 0;
   let largest = 0;
+  let ticks = 0;
   const visit = (p: number) => {
     let status: string;
     try {
@@ -32,6 +44,9 @@ export function treeRssKb(pid: number): { total: number; largest: number } {
       return;
     }
     const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    // Fields after the command name: utime, stime, cutime, cstime are the 12th to 15th.
+    const fields = readIfExists(`/proc/${p}/stat`).replace(/^.*\) /s, "").split(" ");
+    ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
     total += kb;
     largest = Math.max(largest, kb);
     for (const task of safeList(`/proc/${p}/task`)) {
@@ -40,7 +55,7 @@ export function treeRssKb(pid: number): { total: number; largest: number } {
     }
   };
   visit(pid);
-  return { total, largest };
+  return { total, largest, cpuSeconds: ticks / TICKS_PER_SECOND };
 }
 
 function safeList(dir: string): string[] {
@@ -60,12 +75,14 @@ function readIfExists(file: string): string {
 }
 
 /** Waits for a process to end, sampling the resident memory of its whole tree (a plan's
- *  workers included) every SAMPLE_MS: its exit code and the peaks in KB. */
-export async function watchTree(child: ChildProcess): Promise<{ code: number | null; peak: { total: number; largest: number } }> {
-  let peak = { total: 0, largest: 0 };
+ *  workers included) every SAMPLE_MS: its exit code, the peaks in KB, and the CPU seconds
+ *  seen by the last sample (at most SAMPLE_MS short; on a shared machine a truer measure
+ *  of the work than wall time). */
+export async function watchTree(child: ChildProcess): Promise<{ code: number | null; peak: { total: number; largest: number; cpuSeconds: number } }> {
+  let peak = { total: 0, largest: 0, cpuSeconds: 0 };
   const sampler = setInterval(() => {
     const now = treeRssKb(child.pid!);
-    peak = { total: Math.max(peak.total, now.total), largest: Math.max(peak.largest, now.largest) };
+    peak = { total: Math.max(peak.total, now.total), largest: Math.max(peak.largest, now.largest), cpuSeconds: Math.max(peak.cpuSeconds, now.cpuSeconds) };
   }, SAMPLE_MS);
   const code = await new Promise<number | null>((done) => child.on("close", done));
   clearInterval(sampler);

@@ -2,19 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
-import { DEFAULT_CATALOG_DIR, loadCatalog } from "../catalog/load";
-import { NODE_DEFAULTS } from "../fleet/schema";
-import { connectStack } from "../health/stack";
+import { NODE_DEFAULTS } from "../fleet/defaults";
 import { InvalidInputError } from "../source/issues";
-import { addCommand } from "./commands/add";
-import { registerHealthCommand } from "./commands/health";
-import { CATALOG_VIEWS, catalogCommand, type CatalogView } from "./commands/catalog";
-import { catalogRefreshCommand } from "./commands/catalog-refresh";
-import { diffCommand } from "./commands/diff";
-import { nextNameCommand } from "./commands/next-name";
+import { registerHealthCommand } from "./commands/register-health";
+import { CATALOG_VIEWS, type CatalogView } from "./commands/catalog";
 import { registerOperations } from "./commands/operations";
-import { planCommand } from "./commands/plan";
-import { validateCommand } from "./commands/validate";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
 import { refuseUnknownStacks } from "./stack-name";
 import { withStackOptions } from "./stack-options";
@@ -26,13 +18,19 @@ export const VERSION = (JSON.parse(readFileSync(join(__dirname, "../../package.j
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   let catalogDir: string | undefined;
-  const catalog = (): Catalog => loadCatalog(catalogDir);
+  // Each command loads what it needs when it runs, so `fleet --help` or a small
+  // `fleet validate` does not pay for the Pulumi SDK, the diff engine or the health checks.
+  let catalogLoader: typeof import("../catalog/load") | undefined;
+  const catalog = (): Catalog => catalogLoader!.loadCatalog(catalogDir);
 
   const program = new Command("fleet")
     .description("Declare a fleet of shared-hosting nodes from one YAML file.")
     .version(VERSION, "-V, --version", "print the version of node-fleet")
     .option("--catalog <dir>", "catalog directory (default: the bundled catalog/)")
-    .hook("preAction", (cmd) => { catalogDir = cmd.opts<{ catalog?: string }>().catalog; })
+    .hook("preAction", async (cmd) => {
+      catalogDir = cmd.opts<{ catalog?: string }>().catalog;
+      catalogLoader = await import("../catalog/load.js");
+    })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError("(run `fleet --help` for usage)");
@@ -42,7 +40,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("check a fleet file: prints FILE:LINE:COL: problems, exits 1 on any error")
     .argument("[file]", "fleet file", "fleet.yaml")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((file: string, opts: { format: "text" | "json" }) => {
+    .action(async (file: string, opts: { format: "text" | "json" }) => {
+      const { validateCommand } = await import("./commands/validate.js");
       code = validateCommand(io, catalog(), { file, format: opts.format });
     });
 
@@ -53,7 +52,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--provider <provider>", "provider code", "het")
     .requiredOption("--region <region>", "normalized code (ash1) or the provider's id (ash, us-east-1)")
     .option("--fleet <file>", "fleet file", "fleet.yaml")
-    .action((opts: { env: string; type: string; provider: string; region: string; fleet: string }) => {
+    .action(async (opts: { env: string; type: string; provider: string; region: string; fleet: string }) => {
+      const { nextNameCommand } = await import("./commands/next-name.js");
       code = nextNameCommand(io, catalog(), opts);
     });
 
@@ -69,15 +69,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--panel <panel>", "panel (default: the fleet's default)")
     .option("--fleet <file>", "fleet file", "fleet.yaml")
     .option("--dry-run", "print the new fleet file instead of writing it", false)
-    .action((opts: { env: string; region: string; size: string; type: string; provider: string;
+    .action(async (opts: { env: string; region: string; size: string; type: string; provider: string;
       displayName?: string; image?: string; panel?: string; fleet: string; dryRun: boolean }) => {
+      const { addCommand } = await import("./commands/add.js");
       code = addCommand(io, catalog(), opts);
     });
 
   program.command("catalog")
     .description("show the reference data: providers, regions, sizes (with prices), panels")
     .addArgument(new Command().createArgument("[view]", "one table").choices([...CATALOG_VIEWS]))
-    .action((view: CatalogView | undefined) => {
+    .action(async (view: CatalogView | undefined) => {
+      const { catalogCommand } = await import("./commands/catalog.js");
       code = catalogCommand(io, catalog(), view ? [view] : CATALOG_VIEWS);
     });
 
@@ -92,6 +94,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         code = EXIT.usage;
         return;
       }
+      const { planCommand } = await import("./commands/plan.js");
       code = await planCommand(io, {
         stack: opts.stack, projectDir: opts.project, ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.base ? { base: opts.base } : {}),
         ...(catalogDir ? { catalogDir } : {}),
@@ -104,14 +107,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
   }, (c) => { code = c; });
 
-  registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, { connect: connectStack });
+  registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, {
+    // health/stack reaches the Automation API, which loads the Pulumi SDK: only when a round runs.
+    connect: async (options) => (await import("../health/stack.js")).connectStack(options),
+  });
 
   program.commands.find((c) => c.name() === "catalog")!.command("refresh")
     .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")
     .option("--dry-run", "print the new sizes.yaml instead of writing it", false)
     .action(async (opts: { dryRun: boolean }) => {
+      const { catalogRefreshCommand } = await import("./commands/catalog-refresh.js");
       code = await catalogRefreshCommand(io, process.env, {
-        catalogDir: catalogDir ?? DEFAULT_CATALOG_DIR, dryRun: opts.dryRun, today: new Date().toISOString().slice(0, 10),
+        catalogDir: catalogDir ?? catalogLoader!.DEFAULT_CATALOG_DIR, dryRun: opts.dryRun, today: new Date().toISOString().slice(0, 10),
       });
     });
 
@@ -123,6 +130,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option("--json", "print JSON for tools").conflicts("markdown"))
     .addOption(new Option("--markdown", "print a pull-request comment"))
     .action(async (opts: { base: string; stack?: string; project: string; json?: boolean; markdown?: boolean }) => {
+      const { diffCommand } = await import("./commands/diff.js");
       code = await diffCommand(io, {
         base: opts.base, projectDir: opts.project, ...(opts.stack ? { stack: opts.stack } : {}),
         format: opts.json ? "json" : opts.markdown ? "markdown" : "text",

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { firstControl } from "../source/control-chars";
 import { cronProblem } from "./cron";
+import { NODE_DEFAULTS } from "./defaults";
 
-/** Node fields whose default does not depend on the stack. `protect` and `backups`
- *  default from stack config; `size` has no default and must be given. */
-export const NODE_DEFAULTS = { image: "debian-12", panel: "virtualmin", rebuild: 0, status: "active" } as const;
+export { NODE_DEFAULTS };
 
 export const BackupsSchema = z.strictObject({
   enabled: z.boolean().optional(),

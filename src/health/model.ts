@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { INCIDENT_KINDS, STEPS } from "../events/health-event";
-import type { Budgets } from "./budgets";
 
 /** Node states (seed 001 ServerStatus, in this fleet's terms):
  *  - `pending_setup`: new or never seen healthy, inside the grace period
@@ -61,29 +60,7 @@ export const NodeRecordSchema = z.object({
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
-/** Safeguards. Defaults follow GKE node auto-repair and Cluster API's
- *  MachineHealthCheck: a startup grace, a condition held for a while before acting,
- *  a cap on how much of the fleet may be unhealthy for repairs to go on. */
-export interface Safeguards {
-  /** Minutes after a node is created or rebuilt during which failures are not counted. */
-  readonly graceMinutes: number;
-  /** Consecutive failed rounds before an incident is confirmed … */
-  readonly failures: number;
-  /** … spanning at least this many minutes. */
-  readonly failureMinutes: number;
-  /** Largest share of the checked fleet that may look dead for recovery to act at all. */
-  readonly maxUnhealthyShare: number;
-  /** Recovery steps per incident (the ladder has at most three). */
-  readonly maxAttempts: number;
-  /** Wait after the first step before the next; doubles after each. */
-  readonly backoffMinutes: number;
-  /** Limits over time; DEFAULT_BUDGETS when not given. */
-  readonly budgets?: Budgets;
-}
-
-export const DEFAULT_SAFEGUARDS: Safeguards = {
-  graceMinutes: 40, failures: 3, failureMinutes: 5, maxUnhealthyShare: 0.25, maxAttempts: 3, backoffMinutes: 10,
-};
+export { DEFAULT_SAFEGUARDS, type Safeguards } from "./safeguards";
 
 /** How a step's detail starts when the node refused to be who it should be (provisioning's
  *  exit 76: the host presented another key than the pinned one). The ladder stops there:

@@ -6,6 +6,7 @@ import { DEFAULT_CATALOG_DIR, loadCatalog } from "../catalog/load";
 import { validateFleetFile } from "../fleet/validate";
 import { sumEur } from "../plan/cost";
 import { planFleet } from "../plan/node-plan";
+import { checkedLayout, nodesOfStack } from "../shard/membership";
 import { hasErrors, InvalidInputError, type Issue } from "../source/issues";
 import { CONFIG_NAMESPACE, SECRET_KEYS, type StackSettings } from "../stack/settings";
 import { readStackFile, type StackFile } from "../stack/stack-file";
@@ -139,7 +140,9 @@ function checkedBatches(options: PlanOptions) {
   const catalog = loadCatalog(catalogDir);
   const validation = validateFleetFile(fleetFile, catalog);
   if (!validation.fleet || hasErrors(validation.issues)) throw new InvalidInputError(validation.issues);
-  const plans = planFleet(validation.fleet, catalog, file.settings);
+  const shards = checkedLayout(options.projectDir, options.stack, file.settings);
+  if (hasErrors(shards.issues)) throw new InvalidInputError(shards.issues);
+  const plans = nodesOfStack(planFleet(validation.fleet, catalog, file.settings), options.stack, file.settings.environment, shards.layout);
   const needed: string[] = [SECRET_KEYS.hcloudToken, SECRET_KEYS.cloudflareToken];
   if (file.settings.features.autoRegistration) needed.push(SECRET_KEYS.registrationToken);
   const header: PlanHeader = {

@@ -144,19 +144,22 @@ interface Revision {
 }
 
 /** One stack: its two sides decided without Pulumi, then the differing nodes planned
- *  under mocks at both revisions (the planning processes start first, so loading
- *  Pulumi overlaps the resolving of every node). */
+ *  under mocks at both revisions. The planning processes start only for a stack with
+ *  differing nodes: loading Pulumi costs about a second of CPU each, and most stacks of
+ *  a sharded fleet are untouched by a change. */
 async function diffStack(stack: string, baseRev: Revision, headRev: Revision, progress: (line: string) => void) {
+  const base = readSide(baseRev.root, stack, baseRev.catalog);
+  const head = readSide(headRev.root, stack, headRev.catalog);
+  if (!base.exists && !head.exists) {
+    throw new InvalidInputError([{ file: `Pulumi.${stack}.yaml`, line: 1, col: 1, severity: "error", code: "stack-file",
+      message: `stack "${stack}" has no stack file at ${baseRev.root.label} nor in the working tree` }]);
+  }
+  const changed = changedNodes(base, head);
+  progress(`stack ${stack}: ${changed.size} of ${new Set([...base.plans.keys(), ...head.plans.keys()]).size} nodes differ` +
+    (changed.size > 0 ? "; planning them at both revisions…" : ""));
+  if (changed.size === 0) return { ...stackDiff(stack, base, head), policy: [] };
   const planners = [startPlanner(baseRev.root), startPlanner(headRev.root)] as const;
   try {
-    const base = readSide(baseRev.root, stack, baseRev.catalog);
-    const head = readSide(headRev.root, stack, headRev.catalog);
-    if (!base.exists && !head.exists) {
-      throw new InvalidInputError([{ file: `Pulumi.${stack}.yaml`, line: 1, col: 1, severity: "error", code: "stack-file",
-        message: `stack "${stack}" has no stack file at ${baseRev.root.label} nor in the working tree` }]);
-    }
-    const changed = changedNodes(base, head);
-    progress(`stack ${stack}: ${changed.size} of ${new Set([...base.plans.keys(), ...head.plans.keys()]).size} nodes differ; planning them at both revisions…`);
     const [basePlan, headPlan] = await Promise.all([planners[0].plan(base, changed), planners[1].plan(head, changed)]);
     const policy = headPlan
       ? checkPolicies([...headPlan.fleetResources, ...headPlan.nodes.flatMap((n) => n.resources)], { catalog: headRev.catalog })

@@ -10,6 +10,7 @@ export function diffJson(diff: FleetDiff): string {
     destructive: diff.destructive,
     totals: diff.totals,
     policy: diff.policy,
+    affectedStacks: affectedStacks(diff),
     stacks: diff.stacks.map((s) => ({
       stack: s.stack, counts: s.counts, nodesPlanned: s.nodesPlanned,
       monthlyCostEurBefore: s.monthlyCostEurBefore, monthlyCostEurAfter: s.monthlyCostEurAfter, monthlyCostEurDelta: s.monthlyCostEurDelta,
@@ -26,6 +27,12 @@ export function diffJson(diff: FleetDiff): string {
       resources: n.resources.map(resourceJson),
     })),
   }, null, 2);
+}
+
+/** Stacks (shards included) where `pulumi up` would change something: one CI job each. */
+export function affectedStacks(diff: FleetDiff): string[] {
+  return diff.stacks.filter((s) => s.stackResources.length > 0 || diff.nodes.some((n) => n.stack === s.stack && n.change !== "unchanged"))
+    .map((s) => s.stack);
 }
 
 function resourceJson(r: FleetDiff["nodes"][number]["resources"][number]) {

@@ -1,6 +1,7 @@
 import { eur } from "../format/money";
 import { table } from "../format/table";
 import type { FleetDiff } from "./diff";
+import { affectedStacks } from "./report-json";
 
 /** The terminal view: one line per changed node, its consequences below, then totals. */
 export function diffText(diff: FleetDiff): string {
@@ -24,6 +25,6 @@ export function diffText(diff: FleetDiff): string {
   lines.push("", table(["stack", "€/month before", "after", "delta"], [
     ...diff.stacks.map((s) => [s.stack, ...money(s)]),
     ["total", ...money(diff.totals)],
-  ]), `prices as of ${diff.pricesAsOf.head} (catalog/sizes.yaml)`);
+  ]), `affected stacks: ${affectedStacks(diff).join(", ") || "none"}`, `prices as of ${diff.pricesAsOf.head} (catalog/sizes.yaml)`);
   return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import {
   isMap, isPair, isScalar, isSeq, LineCounter, parseDocument,
-  type Document, type Node, type Pair,
+  type Document, type Node, type Pair, type YAMLMap,
 } from "yaml";
 import { hasErrors, issueAt, type Issue, type SourcePos } from "./issues";
 import { characterCheck, contentChecks, depthCheck } from "./yaml-checks";
@@ -75,8 +75,7 @@ export function posOfNode(source: YamlSource, node: Node | null | undefined): So
 export function pairAt(source: YamlSource, path: YamlPath, key: string): Pair | undefined {
   const parent = nodeAt(source, path);
   if (!isMap(parent)) return undefined;
-  const pairs = parent.items.filter((p) => isScalar(p.key) && String(p.key.value) === key);
-  return pairs[pairs.length - 1];
+  return lastPairOf(parent, key);
 }
 
 /** The node at a path of map keys and sequence indexes, if it exists. */
@@ -84,7 +83,7 @@ export function nodeAt(source: YamlSource, path: YamlPath): Node | undefined {
   let node: unknown = source.doc.contents;
   for (const segment of path) {
     if (isMap(node)) {
-      node = node.items.filter((p) => isScalar(p.key) && String(p.key.value) === String(segment)).pop()?.value;
+      node = lastPairOf(node, String(segment))?.value;
     } else if (isSeq(node) && typeof segment === "number") {
       node = node.items[segment];
     } else {
@@ -92,6 +91,22 @@ export function nodeAt(source: YamlSource, path: YamlPath): Node | undefined {
     }
   }
   return isScalar(node) || isMap(node) || isSeq(node) ? node : undefined;
+}
+
+const keyIndexes = new WeakMap<YAMLMap, { size: number; byKey: Map<string, Pair> }>();
+
+/** The last pair of a map with this scalar key. Every issue of a 10,000-node fleet looks
+ *  up its position, so a scan per lookup would be quadratic: each map gets an index on
+ *  first use, rebuilt when pairs were added or removed since. */
+function lastPairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = keyIndexes.get(map);
+  if (!index || index.size !== map.items.length) {
+    const byKey = new Map<string, Pair>();
+    for (const pair of map.items) if (isScalar(pair.key)) byKey.set(String(pair.key.value), pair);
+    index = { size: map.items.length, byKey };
+    keyIndexes.set(map, index);
+  }
+  return index.byKey.get(key);
 }
 
 /** Where to point for something at `path`: its key when `at` is "key" (unknown or

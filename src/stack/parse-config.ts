@@ -5,6 +5,7 @@ import { didYouMean } from "../source/suggest";
 import { describeZodIssue, objectKeysAt } from "../source/zod-issues";
 import { documentationRange, parseCidr } from "./cidr";
 import type { ConfigValue } from "./pulumi-config";
+import { shardEnvironment } from "./shards";
 import { CONFIG_NAMESPACE, SECRET_KEYS, StackSettingsFields, StackSettingsSchema, type StackSettings } from "./settings";
 
 /** One problem with a stack's config: which key, where inside its value, and what to do. */
@@ -49,8 +50,9 @@ function isSecretKey(key: string): boolean {
  *  before anything is suggested for it. */
 export function stackNameProblem(stack: string): string | undefined {
   const environments = ENVIRONMENTS.map((e) => e.code);
-  return (environments as readonly string[]).includes(stack) ? undefined
-    : `stack "${stack}" is not one of ${environments.join(", ")}: each stack deploys the nodes of the environment it is named after`;
+  return (environments as readonly string[]).includes(stack) || shardEnvironment(stack) ? undefined
+    : `stack "${stack}" is not one of ${environments.join(", ")} or a shard of one (prd-fsn1-a, prd-b): ` +
+      "each stack deploys the nodes of the environment it is named after";
 }
 
 /** The one parser of stack config, for `fleet` (values read from Pulumi.<stack>.yaml
@@ -69,7 +71,7 @@ export function parseStackConfig(values: ReadonlyMap<string, ConfigValue>, stack
     problems.push(...schemaProblems(iss, stack));
   }
   const settings = parsed.success ? parsed.data : undefined;
-  if (settings && settings.environment !== stack && !wrongName) {
+  if (settings && settings.environment !== (shardEnvironment(stack) ?? stack) && !wrongName) {
     problems.push(problemAt(`${CONFIG_NAMESPACE}:environment`, [], "value", `${CONFIG_NAMESPACE}:environment is "${settings.environment}" ` +
       `but the stack is "${stack}"; a stack deploys its own environment: ${fixSet(`${CONFIG_NAMESPACE}:environment`, [], stack, stack)}`));
   }

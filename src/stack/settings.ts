@@ -3,6 +3,7 @@ import { cronProblem } from "../fleet/cron";
 import { ENVIRONMENTS } from "../fleet/naming";
 import { registrationUrlProblem } from "./registration-url";
 import { coerceConfigScalar } from "./pulumi-config";
+import { ShardLayoutSchema } from "./shards";
 import { formatCidr, hasHostBits, networkOf, parseCidr } from "./cidr";
 import { sourceListProblems } from "./admin-sources";
 import { sshPublicKeyProblem } from "./ssh-public-key";
@@ -61,6 +62,8 @@ export const StackSettingsFields = z.strictObject({
   httpFromCloudflareOnly: Flag.default(false),
   /** Delete/rebuild protection for this stack's nodes; defaults to on for prd only. */
   protect: Flag.optional(),
+  /** Splits the environment into shard stacks (src/stack/shards.ts, docs/sharding.md). */
+  shards: ShardLayoutSchema.optional(),
   /** Optional fleet-wide emergency key (seed 000 master key), an OpenSSH public key. */
   masterSshPublicKey: z.string().superRefine((value, ctx) => {
     const problem = sshPublicKeyProblem(value);

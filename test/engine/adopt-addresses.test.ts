@@ -40,7 +40,7 @@ const urnOf = (state: readonly EngineResource[], type: string, name: string) =>
 function imported(state: readonly EngineResource[], type: string, name: string, inputs: Record<string, unknown>): EngineResource {
   return {
     urn: urnOf(state, type, name), type, name, custom: true, protect: true, deleteBeforeReplace: false, retainOnDelete: false,
-    ignoreChanges: [], replacementTrigger: undefined, inputs, propertyDependencies: {}, customTimeouts: {},
+    ignoreChanges: [], replacementTrigger: undefined, inputs, dependencies: [], propertyDependencies: {}, customTimeouts: {},
   };
 }
 

@@ -56,7 +56,7 @@ describe("the GitHub workflows", () => {
     const { jobs } = workflow("deploy.yml");
     expect(jobs["up-prd"]!.environment).toBe("prd");
     expect(jobs["up-prd"]!.needs).toEqual(["affected", "up"]);
-    expect(jobs["up-prd"]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up")!.with).toMatchObject({ command: "up", "stack-name": "prd" });
+    expect(jobs["up-prd"]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up")!.with).toMatchObject({ command: "up", "stack-name": "${{ matrix.stack }}" });
   });
 
   it("refuse in every deploy job, before `pulumi up`, while Hetzner protects a server the change rebuilds or removes", () => {
@@ -69,6 +69,13 @@ describe("the GitHub workflows", () => {
       expect(preflight).toBeLessThan(up);
       expect(steps[preflight]!.env).toMatchObject({ HCLOUD_TOKEN: "${{ secrets.HCLOUD_TOKEN }}" });
     }
+  });
+
+  it("deploy prd and each of its shards as a job of its own, one failed shard not stopping the others", () => {
+    const { jobs } = workflow("deploy.yml");
+    const prd = jobs["up-prd"] as unknown as { strategy: { "fail-fast": boolean; matrix: { stack: string } } };
+    expect(prd.strategy["fail-fast"]).toBe(false);
+    expect(prd.strategy.matrix.stack).toBe("${{ fromJSON(needs.affected.outputs.prd) }}");
   });
 
   it("gate any change that reaches prd behind the admins' prd-review environment", () => {

@@ -170,7 +170,8 @@ describe("readStackFile: messages", () => {
 
   it("does not suggest a stack name that is not an environment", () => {
     const run = readStackFile(ROOT, "qa");
-    expect(messages(run)).toEqual(['stack "qa" is not one of prd, stg, dev: each stack deploys the nodes of the environment it is named after']);
+    expect(messages(run)).toEqual(['stack "qa" is not one of prd, stg, dev or a shard of one (prd-fsn1-a, prd-b): ' +
+      "each stack deploys the nodes of the environment it is named after"]);
     expect(messages(run).join()).not.toContain("pulumi stack init qa");
   });
 

@@ -3,15 +3,14 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { auditSinksFromEnv } from "../../audit/config";
 import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
 import { describeChanges, type FleetEvent } from "../../automation/events";
-import { FleetAutomation, type DriftReport, type Report } from "../../automation/operations";
-import { PulumiCliError } from "../../automation/pulumi-cli";
-import { SecretsConfigError } from "../../automation/workspace";
+import type { DriftReport, FleetAutomation, Report } from "../../automation/operations";
 import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
+import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation } from "./environment-run";
 
 export interface OperationsEnv {
   readonly io: Io;
@@ -36,9 +35,10 @@ type Run = (fleet: FleetAutomation, opts: CommonOptions & Record<string, unknown
 /** Registers preview, up, refresh, destroy, rebuild, reprovision, drift, outputs and history: each a
  *  thin caller of src/automation. `setCode` receives the exit code. */
 export function registerOperations(program: Command, ctx: OperationsEnv, setCode: (code: number) => void): void {
-  const add = (name: string, description: string, run: Run, configure: (c: Command) => Command = (c) => c) => {
-    const cmd = configure(program.command(name).description(description))
-      .requiredOption("--stack <stack>", "stack name (prd, stg, dev)")
+  const add = (name: string, description: string, run: Run, configure: (c: Command) => Command = (c) => c, shards?: EnvironmentOperation) => {
+    const base = configure(program.command(name).description(description));
+    const cmd = (shards ? withEnvironmentOptions(base.option("--stack <stack>", "stack name (prd, stg, dev, or a shard: prd-fsn1-a)"))
+      : base.requiredOption("--stack <stack>", "stack name (prd, stg, dev, or a shard: prd-fsn1-a)"))
       .option("--project <dir>", "project directory holding Pulumi.yaml", ".")
       .option("--json", "one JSON event per line on stdout, for tools")
       .option("--correlation-id <id>", "correlation id to use (default: a new UUID)")
@@ -47,6 +47,11 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
     cmd.action(async (...params: unknown[]) => {
       const opts = params.at(-2) as CommonOptions & Record<string, unknown>;
       const args = params.slice(0, -2).filter((p): p is string => typeof p === "string");
+      if (shards) {
+        const choice = stackOrEnvironment(ctx, opts);
+        if (typeof choice === "number") return setCode(choice);
+        if (choice.environment) return setCode(await runEnvironment(ctx, shards, { ...opts, ...choice.environment }, describe));
+      }
       setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
     });
   };
@@ -57,9 +62,9 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
       : op === "refresh" ? await fleet.refresh(run) : op === "destroy" ? await fleet.destroy(run) : await fleet.drift(run);
     printReport(ctx, opts, report);
   };
-  add("preview", "show what `up` would change, per node", deploy("preview"));
-  add("up", "deploy the stack, with a live per-node phase table", deploy("up"));
-  add("refresh", "read the real state of every resource into the stack", deploy("refresh"));
+  add("preview", "show what `up` would change, per node", deploy("preview"), undefined, "preview");
+  add("up", "deploy the stack, with a live per-node phase table", deploy("up"), undefined, "up");
+  add("refresh", "read the real state of every resource into the stack", deploy("refresh"), undefined, "refresh");
   add("destroy", "destroy the stack (refused while nodes are protected)", deploy("destroy"));
   add("drift", "list resources whose real state differs from the stack's (a refresh preview)", deploy("drift"));
   add("rebuild", "replace one node's server and re-run everything that follows it", async (fleet, opts, [hostname]) => {
@@ -105,6 +110,10 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
       else ctx.io.err(line);
     }
   };
+  // The Automation API loads the Pulumi SDK (about a second): only a command that runs.
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
+  const known = { PulumiCliError, SecretsConfigError };
   const fleet = new FleetAutomation({
     stack: opts.stack, projectDir: resolve(opts.project), env: ctx.env,
     auditSinks: auditSinksFromEnv(ctx.env, opts.auditFile), onEvent,
@@ -113,14 +122,18 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
     await body(fleet);
     return EXIT.ok;
   } catch (err) {
-    const [code, lines] = describe(err);
+    const [code, lines] = describe(err, known);
     if (opts.json) ctx.io.out(JSON.stringify({ kind: "error", exitCode: code, message: lines[0], steps: lines.slice(1) }));
     for (const line of lines) ctx.io.err(line);
     return code;
   }
 }
 
-function describe(err: unknown): [number, string[]] {
+/** The exit code and lines of a failed operation. */
+export function describe(err: unknown, { PulumiCliError, SecretsConfigError }: {
+  PulumiCliError: typeof import("../../automation/pulumi-cli.js").PulumiCliError;
+  SecretsConfigError: typeof import("../../automation/workspace.js").SecretsConfigError;
+}): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];

@@ -15,6 +15,8 @@ export interface Scenario {
     /** Times the operation answers "the stack is currently locked" before it runs. */
     lockedTimes?: number;
   }>>;
+  /** Operations of one stack, over `operations` (a shard that fails while others succeed). */
+  stackOperations?: Record<string, Scenario["operations"]>;
   outputs: OutputMap;
   history: UpdateSummary[];
   deployment: Deployment;
