@@ -13,6 +13,9 @@ import { catalogRefreshCommand } from "./commands/catalog-refresh";
 import { diffCommand } from "./commands/diff";
 import { nextNameCommand } from "./commands/next-name";
 import { registerOperations } from "./commands/operations";
+import { registerRestoreCommand } from "./commands/restore";
+import { stackBackupAges } from "../backup/stack-ages";
+import { withRestore } from "../restore/recovery";
 import { planCommand } from "./commands/plan";
 import { validateCommand } from "./commands/validate";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
@@ -102,7 +105,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io, env: process.env, tty: io === processIo && process.stderr.isTTY === true, writeErr: (text) => process.stderr.write(text),
   }, (c) => { code = c; });
 
-  registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, { connect: connectStack });
+  registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, {
+    connect: (opts) => connectStack(opts).then(withRestore), backupAges: stackBackupAges,
+  });
+
+  registerRestoreCommand(program, io, process.env, (exit) => { code = exit; });
 
   program.commands.find((c) => c.name() === "catalog")!.command("refresh")
     .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")

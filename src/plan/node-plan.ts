@@ -5,6 +5,7 @@ import { stackProtects, type StackSettings } from "../stack/settings";
 import { correlationId } from "./correlation";
 import { dnsRecords, type DnsRecordPlan } from "./dns";
 import { firewallRules, type FirewallRule } from "./firewall";
+import { offsiteBackupVars } from "./offsite-backups";
 import { serverLabels } from "./labels";
 import { panelPlanner, type AnsibleValue } from "./panels";
 
@@ -115,6 +116,7 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
       backup_retention_days: backups.retentionDays,
       backup_schedule: backups.schedule,
       backup_dir: BACKUP_DIR,
+      ...offsiteBackupVars(settings, node.hostname, backups.enabled),
     },
   };
 }
