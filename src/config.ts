@@ -10,6 +10,8 @@ export interface StackConfig {
   readonly settings: StackSettings;
   /** Present when auto-registration is on. */
   readonly registrationToken?: pulumi.Output<string>;
+  /** The object store's secret key; present when offsiteBackups is set. */
+  readonly offsiteBackupSecretKey?: pulumi.Output<string>;
 }
 
 /** Reads and checks the stack config before any resource is declared, with the same
@@ -25,11 +27,20 @@ export function readStackConfig(options: ParseOptions = { documentationAddresses
     problems.push(`${SECRET_KEYS.registrationToken} is not set while features.autoRegistration is on; ` +
       `fix: pulumi config set --secret ${SECRET_KEYS.registrationToken} <token> -s ${stack}`);
   }
+  const backupKey = new pulumi.Config(CONFIG_NAMESPACE).getSecret("offsiteBackupSecretKey");
+  if (parsed.settings?.offsiteBackups && backupKey === undefined) {
+    problems.push(`${SECRET_KEYS.offsiteBackupSecretKey} is not set while offsiteBackups is; ` +
+      `fix: pulumi config set --secret ${SECRET_KEYS.offsiteBackupSecretKey} <secret access key> -s ${stack}`);
+  }
   if (!parsed.settings || problems.length > 0) {
     throw new pulumi.RunError(`stack config of "${stack}" (Pulumi.${stack}.yaml) is invalid:\n  ${problems.join("\n  ")}`);
   }
   const { settings } = parsed;
-  return { stack, settings, ...(settings.features.autoRegistration && token ? { registrationToken: token } : {}) };
+  return {
+    stack, settings,
+    ...(settings.features.autoRegistration && token ? { registrationToken: token } : {}),
+    ...(settings.offsiteBackups && backupKey ? { offsiteBackupSecretKey: backupKey } : {}),
+  };
 }
 
 /** The config the engine handed over (text per key) and which keys it marked secret

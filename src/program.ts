@@ -25,6 +25,10 @@ export interface StackOutputs {
    *  takes an output as secret only when the whole value is masked (LocalWorkspace
    *  stackOutputs), so a password inside `nodes` would be shown as plain. */
   panelPasswords: pulumi.Output<Record<string, string>>;
+  /** Backup repository passwords and admin private keys by hostname (`fleet restore`),
+   *  each a top-level secret output for the same reason. Never sent to the platform. */
+  backupPasswords: pulumi.Output<Record<string, string>>;
+  adminKeys: pulumi.Output<Record<string, string>>;
   totalMonthlyCostEur?: number;
 }
 
@@ -32,7 +36,7 @@ export interface StackOutputs {
  *  unless the config and the whole fleet file are valid. */
 export async function program(): Promise<StackOutputs> {
   await requireRebuildSupport();
-  const { settings, registrationToken } = readStackConfig();
+  const { settings, registrationToken, offsiteBackupSecretKey } = readStackConfig();
   const catalog = loadCatalog(settings.catalogDir === undefined ? undefined : resolve(PROJECT_ROOT, settings.catalogDir));
   const { fleet, issues } = validateFleetFile(resolve(PROJECT_ROOT, settings.fleetFile), catalog);
   for (const issue of issues.filter((i) => i.severity === "warning")) pulumi.log.warn(formatIssue(issue));
@@ -53,12 +57,15 @@ export async function program(): Promise<StackOutputs> {
     timeouts: settings.timeouts,
     ...(registrationToken && settings.registrationUrl ? { registration: { url: settings.registrationUrl, token: registrationToken } } : {}),
     ...(hcloudToken ? { hcloudToken } : {}),
+    ...(offsiteBackupSecretKey ? { offsiteBackupSecretKey } : {}),
   });
   return {
     environment: settings.environment,
     nodeCount: plans.length,
     nodes: nodes.nodes,
     panelPasswords: pulumi.secret(pulumi.all(nodes.panelPasswords)),
+    backupPasswords: pulumi.secret(pulumi.all(nodes.backupPasswords)),
+    adminKeys: pulumi.secret(pulumi.all(nodes.adminKeys)),
     ...(settings.features.costTracking ? { totalMonthlyCostEur: nodes.totalMonthlyCostEur } : {}),
   };
 }

@@ -9,10 +9,11 @@ export class OperationRefusedError extends Error {
   }
 }
 
-/** The engine ran and failed; `phases` shows how far each node got. */
+/** The engine (or a task on a node) ran and failed; `phases` shows how far each node
+ *  got, `cause` is the error the operation ended with. */
 export class OperationFailedError extends Error {
   override readonly name = "OperationFailedError";
-  constructor(message: string, readonly correlationId: string, readonly phases: readonly PhaseProgress[]) {
-    super(message);
+  constructor(message: string, readonly correlationId: string, readonly phases: readonly PhaseProgress[], options?: ErrorOptions) {
+    super(message, options);
   }
 }

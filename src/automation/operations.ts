@@ -13,6 +13,12 @@ import { runPulumi } from "./workspace";
 
 export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
 
+/** What a task on a node gets besides the outputs. */
+export interface NodeTaskContext {
+  readonly correlationId: string;
+  notice(message: string): void;
+}
+
 export interface RebuildOptions extends RunOptions {
   /** Rebuild a protected node anyway. The reason is kept in the audit record. */
   readonly overrideProtection?: { readonly reason: string };
@@ -204,6 +210,23 @@ export class FleetAutomation {
         ...guarded.map((name) => `lift it just before deploying: \`hcloud server disable-protection ${name} delete rebuild\``),
         `then run \`fleet up --stack ${this.options.stack}\` again (the deployment protects what it creates again)`,
       ]);
+  }
+
+  /** Runs a task on one node (over SSH, with what the stack's outputs hold) as an
+   *  operation of its own: a correlation id, events, and audit records as for any other.
+   *  The task gets the outputs' values, secrets in clear, and must keep them to itself;
+   *  it refuses by throwing OperationRefusedError. Nothing in the stack changes. */
+  async onNode<T>(operation: "restore" | "restore-drill", hostname: string, opts: RunOptions,
+    task: (outputs: Readonly<Record<string, unknown>>, ctx: NodeTaskContext) => Promise<T>): Promise<{ report: Report; result: T }> {
+    let result: T | undefined;
+    const report = await this.runner.run(operation, opts, false, async (ctx) => {
+      if (!("name" in parseHostname(hostname))) {
+        throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+      }
+      const outputs = Object.fromEntries(Object.entries(await ctx.stack.outputs()).map(([k, o]) => [k, o.value as unknown]));
+      result = await task(outputs, { correlationId: ctx.correlationId, notice: ctx.notice });
+    }, hostname);
+    return { report, result: result as T };
   }
 
   /** The Hetzner API token the stack's provider uses (`hcloud:token`, else HCLOUD_TOKEN). */

@@ -140,7 +140,7 @@ export class OperationRunner {
       emit({ kind: "operation", state: refused ? "refused" : "failed", durationSeconds: seconds(), message, ...(node ? { node } : {}) });
       await trail.flush();
       if (refused || !(err instanceof Error) || err.name === "PulumiCliError" || err.name === "SecretsConfigError") throw err;
-      throw new OperationFailedError(message, correlationId, tracker.progress());
+      throw new OperationFailedError(message, correlationId, tracker.progress(), { cause: err });
     }
     tracker.finish(true, lastEventAt);
     audit("operation.succeeded", `fleet_${operation}_succeeded`, { durationSeconds: seconds(), changes: changes() });

@@ -7,6 +7,7 @@ import { InvalidInputError } from "../source/issues";
 import { registerHealthCommand } from "./commands/register-health";
 import { CATALOG_VIEWS, type CatalogView } from "./commands/catalog";
 import { registerOperations } from "./commands/operations";
+import { registerRestoreCommand } from "./commands/restore";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
 import { refuseUnknownStacks } from "./stack-name";
 import { withStackOptions } from "./stack-options";
@@ -109,8 +110,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   registerHealthCommand(program, io, catalog, (exit) => { code = exit; }, {
     // health/stack reaches the Automation API, which loads the Pulumi SDK: only when a round runs.
-    connect: async (options) => (await import("../health/stack.js")).connectStack(options),
+    connect: async (options) => (await import("../restore/recovery.js")).withRestore(await (await import("../health/stack.js")).connectStack(options)),
+    backupAges: async (options) => (await import("../backup/stack-ages.js")).stackBackupAges(options),
   });
+
+  registerRestoreCommand(program, io, process.env, (exit) => { code = exit; });
 
   program.commands.find((c) => c.name() === "catalog")!.command("refresh")
     .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")

@@ -12,6 +12,7 @@ export interface FleetArgs {
   readonly timeouts: NodeTimeouts;
   readonly registration?: RegistrationArgs;
   readonly hcloudToken?: pulumi.Output<string>;
+  readonly offsiteBackupSecretKey?: pulumi.Output<string>;
 }
 
 /** What the stack reports per node. */
@@ -35,6 +36,9 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly nodes: Record<string, NodeOutputs> = {};
   /** Panel API passwords by hostname, each secret. */
   public readonly panelPasswords: Record<string, pulumi.Output<string>> = {};
+  /** Backup repository passwords and admin private keys by hostname, each secret. */
+  public readonly backupPasswords: Record<string, pulumi.Output<string>> = {};
+  public readonly adminKeys: Record<string, pulumi.Output<string>> = {};
   public readonly totalMonthlyCostEur: number;
 
   /** Declares the fleet and its nodes. In a preview, nodes are declared in batches
@@ -65,12 +69,15 @@ export class Fleet extends pulumi.ComponentResource {
       timeouts: args.timeouts,
       ...(args.registration ? { registration: args.registration } : {}),
       ...(args.hcloudToken ? { hcloudToken: args.hcloudToken } : {}),
+      ...(args.offsiteBackupSecretKey ? { offsiteBackupSecretKey: args.offsiteBackupSecretKey } : {}),
     }, { parent: this, protect: plan.protect });
     this.nodes[plan.hostname] = {
       fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
       hostPublicKey: node.hostPublicKey,
     };
     this.panelPasswords[plan.hostname] = node.panelPassword;
+    this.backupPasswords[plan.hostname] = node.backupPassword;
+    this.adminKeys[plan.hostname] = node.adminPrivateKey;
     return node;
   }
 }

@@ -30,6 +30,8 @@ export interface HostingNodeArgs {
   /** The Hetzner token (`hcloud:token`), for powering a resized server back on; when
    *  absent the step uses HCLOUD_TOKEN from the CLI's environment. */
   readonly hcloudToken?: pulumi.Output<string>;
+  /** The object store's secret key (`node-fleet:offsiteBackupSecretKey`), when backups leave the node. */
+  readonly offsiteBackupSecretKey?: pulumi.Output<string>;
 }
 
 /** Options every step shares. Steps are never replaced (no `triggers`): they re-run
@@ -60,6 +62,11 @@ export class HostingNode extends pulumi.ComponentResource {
   public readonly hostPublicKey: pulumi.Output<string>;
   /** The panel's remote API password (secret). */
   public readonly panelPassword: pulumi.Output<string>;
+  /** The password of the node's backup repository (secret). It has no keepers, so it
+   *  outlives rebuilds: the rebuilt node opens the repository its predecessor wrote. */
+  public readonly backupPassword: pulumi.Output<string>;
+  /** The node's admin private key (secret), for `fleet restore` to log in with. */
+  public readonly adminPrivateKey: pulumi.Output<string>;
   /** Settles once every child resource is registered with the engine. */
   public readonly registered: Promise<void>;
 
@@ -128,6 +135,11 @@ export class HostingNode extends pulumi.ComponentResource {
       length: 32, special: false, keepers: { rebuild: String(plan.rebuild) },
     }, child);
     const panelPassword = pulumi.secret(password.result);
+    const backupPassword = new random.RandomPassword(`${name}-backup-password`, { length: 48, special: false }, child);
+    const backupSecrets: Record<string, pulumi.Output<string>> = {
+      NODE_RESTIC_PASSWORD: pulumi.secret(backupPassword.result),
+      ...(args.offsiteBackupSecretKey ? { NODE_BACKUP_SECRET_KEY: pulumi.secret(args.offsiteBackupSecretKey) } : {}),
+    };
 
     // What the node is configured from. The script records it on the node and skips the
     // playbook when it is unchanged, so a change of a timing knob never re-runs it.
@@ -147,6 +159,7 @@ export class HostingNode extends pulumi.ComponentResource {
         NODE_SSH_WAIT: String(timeouts.sshWait),
         NODE_TIMEOUT: String(timeouts.provision),
         NODE_PANEL_PASSWORD: panelPassword,
+        ...backupSecrets,
       },
       stdin: adminPrivateKey,
       logging: command.types.enums.local.Logging.StdoutAndStderr,
@@ -177,7 +190,9 @@ export class HostingNode extends pulumi.ComponentResource {
     this.monthlyCostEur = pulumi.output(plan.monthlyCostEur);
     this.hostPublicKey = hostPublicKey;
     this.panelPassword = panelPassword;
-    this.registered = allRegistered([adminKey, hostKey, powerOff, ...server.resources, powerOn, ...records, password, provision, registration]);
+    this.backupPassword = backupSecrets.NODE_RESTIC_PASSWORD!;
+    this.adminPrivateKey = adminPrivateKey;
+    this.registered = allRegistered([adminKey, hostKey, powerOff, ...server.resources, powerOn, ...records, password, backupPassword, provision, registration]);
     this.registerOutputs({
       hostname: this.hostname, fqdn: this.fqdn, ipv4: this.ipv4, ipv6: this.ipv6,
       serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur, hostPublicKey: this.hostPublicKey,

@@ -15,6 +15,9 @@ export interface StepContext {
 export interface NodeOperations {
   reprovision(hostname: string, ctx: StepContext): Promise<string>;
   rebuild(hostname: string, ctx: StepContext): Promise<string>;
+  /** Restores a rebuilt node's domains from its off-node backup and resolves only once
+   *  every restored domain answers (src/restore); absent when nothing restores here. */
+  restore?(hostname: string, ctx: StepContext): Promise<string>;
 }
 
 /** Provider operations (src/health/hetzner.ts). */
@@ -89,5 +92,13 @@ async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryAction
     throw new Error(`not rebuilt: the snapshot before the rebuild failed: ${(err as Error).message}`);
   }
   progress(`before rebuild: ${snapshot}`);
-  return `${await nodes.rebuild(s.hostname, ctx)} (after ${snapshot})`;
+  const rebuilt = `${await nodes.rebuild(s.hostname, ctx)} (after ${snapshot})`;
+  if (!nodes.restore) return rebuilt;
+  // A rebuilt disk is empty: the step succeeds only once the domains are back and answer.
+  progress(rebuilt);
+  try {
+    return `${rebuilt}; ${await nodes.restore(s.hostname, ctx)}`;
+  } catch (err) {
+    throw new Error(`${rebuilt}, but its data was not restored: ${(err as Error).message}; ${snapshot} is the fallback`);
+  }
 }

@@ -12,7 +12,7 @@ import type { NodeAddress } from "./types";
 /** What `fleet health` gets from the stack through the Automation API library, or
  *  why it gets nothing (one line, e.g. how to install the Pulumi CLI). */
 export type StackConnection =
-  | { readonly addresses: AddressSource; readonly nodes: NodeOperations }
+  | { readonly addresses: AddressSource; readonly nodes: NodeOperations; readonly fleet?: FleetAutomation }
   | { readonly unavailable: string };
 
 export interface ConnectOptions {
@@ -35,7 +35,7 @@ export async function connectStack(opts: ConnectOptions): Promise<StackConnectio
     stack: opts.stack, projectDir: opts.projectDir, env: opts.env,
     auditSinks: auditSinksFromEnv(opts.env, opts.env[AUDIT_ENV.file] ?? opts.auditFile),
   });
-  return { addresses: outputsAddressSource(fleet, opts.stack), nodes: automationNodeOperations(fleet) };
+  return { addresses: outputsAddressSource(fleet, opts.stack), nodes: automationNodeOperations(fleet), fleet };
 }
 
 /** The outputs the stack program exports (src/program.ts StackOutputs) that locate a

@@ -7,6 +7,7 @@ import { correlationId } from "./correlation";
 import { sumEur } from "./cost";
 import { dnsRecords, type DnsRecordPlan } from "./dns";
 import { firewallRules, type FirewallRule } from "./firewall";
+import { offsiteBackupVars } from "./offsite-backups";
 import { serverLabels } from "./labels";
 import { panelPlanner, type AnsibleValue } from "./panels";
 
@@ -125,6 +126,7 @@ export function planNode(node: FleetNode, catalog: Catalog, settings: StackSetti
       backup_retention_days: backups.retentionDays,
       backup_schedule: backups.schedule,
       backup_dir: BACKUP_DIR,
+      ...offsiteBackupVars(settings, node.hostname, backups.enabled),
     },
   };
 }

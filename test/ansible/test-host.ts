@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { cloudInit } from "../../src/components/cloud-init";
 
 /** A disposable Debian 12 host: a systemd-nspawn container booted in a network
@@ -8,6 +8,8 @@ import { cloudInit } from "../../src/components/cloud-init";
  *  cloud-init user data (NoCloud), with root's key installed as Hetzner would. */
 export interface TestHost {
   readonly address: string;
+  /** This machine's address on the host's link: what the host sees a test connect from. */
+  readonly hostSide: string;
   readonly hostname: string;
   readonly fqdn: string;
   /** The pinned host public key ("ssh-ed25519 AAAA…"). */
@@ -21,18 +23,40 @@ export interface TestHost {
   stop(): Promise<void>;
 }
 
+export interface TestHostOptions {
+  /** Boot the panel image: Webmin and Virtualmin GPL installed from the pinned vendor
+   *  tarballs (make-panel-rootfs.sh) instead of the bare base image. */
+  readonly panel?: boolean;
+}
+
 const CACHE = process.env.NODE_FLEET_TEST_CACHE ?? "/var/cache/node-fleet";
+const REPO = resolve(__dirname, "../..");
+
+/** The pinned upstream tarballs: `shared/vendor` beside the clone (as in CI), or beside
+ *  the directory of worktrees, or where NODE_FLEET_VENDOR points. */
+export function vendorDir(): string {
+  const candidates = process.env.NODE_FLEET_VENDOR
+    ? [process.env.NODE_FLEET_VENDOR]
+    : [resolve(REPO, "../shared/vendor"), resolve(REPO, "../../shared/vendor")];
+  const found = candidates.find((dir) => existsSync(join(dir, "SHA256SUMS")));
+  if (!found) throw new Error(`the vendor tarballs are missing: expected ${candidates.join(" or ")} (set NODE_FLEET_VENDOR to their directory)`);
+  return found;
+}
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+/** Runs an image build, its progress on this process's stderr, and returns the image path. */
+const buildImage = (script: string, args: string[]) =>
+  execFileSync(join(__dirname, script), args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
 
 /** Builds the cached image if needed, then boots a fresh copy of it. */
-export async function startTestHost(hostname: string, fqdn: string): Promise<TestHost> {
+export async function startTestHost(hostname: string, fqdn: string, options: TestHostOptions = {}): Promise<TestHost> {
   for (const tool of ["debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook", "ssh-audit"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
       throw new Error(`${tool} is missing: run .ci/run once, or apt-get install debootstrap systemd-container iproute2 nftables openssh-client ansible ssh-audit`);
     }
   }
   if (process.getuid?.() !== 0) throw new Error("the real-host test needs root (network namespaces and systemd-nspawn)");
-  const image = sh(join(__dirname, "make-rootfs.sh"), [CACHE]).split("\n").pop()!;
+  const baseImage = buildImage("make-rootfs.sh", [CACHE]);
+  const image = options.panel ? buildImage("make-panel-rootfs.sh", [CACHE, baseImage, vendorDir()]) : baseImage;
 
   const id = process.pid % 100_000;
   const subnet = 10 + (process.pid % 200);
@@ -113,7 +137,7 @@ export async function startTestHost(hostname: string, fqdn: string): Promise<Tes
       if (Date.now() > deadline) throw new Error("the test host did not answer SSH with its pinned key within 90 s");
       await new Promise((r) => setTimeout(r, 1000));
     }
-    return { address, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
+    return { address, hostSide, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -34,7 +34,7 @@ describe("HostingNode resources", () => {
       "hcloud:index/firewall:Firewall -fw", "hcloud:index/primaryIp:PrimaryIp -ipv4", "hcloud:index/primaryIp:PrimaryIp -ipv6",
       "hcloud:index/rdns:Rdns -rdns-v4", "hcloud:index/rdns:Rdns -rdns-v6",
       "hcloud:index/server:Server -server", "hcloud:index/sshKey:SshKey -ssh-key",
-      "random:index/randomPassword:RandomPassword -panel-password",
+      "random:index/randomPassword:RandomPassword -backup-password", "random:index/randomPassword:RandomPassword -panel-password",
       "tls:index/privateKey:PrivateKey -admin-key", "tls:index/privateKey:PrivateKey -host-key",
     ]);
   });
@@ -195,7 +195,7 @@ describe("protection", () => {
   it("protects every resource of a prd node, its steps included", () => {
     const node = resources.find((x) => x.type === "node-fleet:index:HostingNode" && x.name === NODE)!;
     const children = resources.filter((x) => x.parent === node.urn);
-    expect(children.length).toBe(16);
+    expect(children.length).toBe(17);
     expect(children.filter((x) => !x.protect).map((x) => x.name)).toEqual([]);
   });
 
@@ -229,5 +229,18 @@ describe("the prd stack", () => {
     expect(await value(outputs.panelPasswords)).toEqual({
       [NODE]: `password-of-${NODE}-panel-password`, "prd-sha-het-us-ash1-001": "password-of-prd-sha-het-us-ash1-001-panel-password" });
     expect(await pulumi.isSecret(outputs.panelPasswords)).toBe(true);
+  });
+
+  it("reports each node's backup repository password and admin key in outputs that are secret as a whole, for fleet restore", async () => {
+    expect(await value(outputs.backupPasswords)).toEqual({
+      [NODE]: `password-of-${NODE}-backup-password`, "prd-sha-het-us-ash1-001": "password-of-prd-sha-het-us-ash1-001-backup-password" });
+    expect(await pulumi.isSecret(outputs.backupPasswords)).toBe(true);
+    expect(Object.keys(await value(outputs.adminKeys))).toEqual([NODE, "prd-sha-het-us-ash1-001"]);
+    expect(await pulumi.isSecret(outputs.adminKeys)).toBe(true);
+  });
+
+  it("hands the node's backup password to provisioning as a secret, and keeps it across rebuilds (no keepers)", () => {
+    expect(r("-backup-password").inputs).toEqual({ length: 48, special: false });
+    expect(r("-provision").inputs.environment).toHaveProperty("NODE_RESTIC_PASSWORD");
   });
 });

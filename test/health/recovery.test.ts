@@ -185,3 +185,28 @@ describe("a ladder whose steps change between runs", () => {
     expect(calls).toEqual([`powerCycle ${A}`, `snapshot ${A}`, `rebuild ${A}`]);
   });
 });
+
+describe("recovery brings the data back after a rebuild", () => {
+  it("restores the rebuilt node under the incident's ids, and the step succeeds only with the restore", async () => {
+    const { calls, actions } = recordingActions();
+    const restored: string[] = [];
+    const sim = new Simulation([target(A, { autoRebuild: true })], { ...actions, nodes: { ...actions.nodes!,
+      restore: async (h, ctx) => { restored.push(`${h} ${ctx.incidentId}`); return "restored 2 domains from snapshot 6ef87350; 2 domains answer"; } } });
+    await confirmed(sim);
+    await sim.rounds(30, { [A]: DOWN }, 1);
+    expect(calls.at(-1)).toBe(`rebuild ${A}`);
+    expect(restored).toEqual([`${A} ${sim.record(A).incident!.id}`]);
+    expect(sim.record(A).incident!.attempts.at(-1)).toMatchObject({ step: "rebuild", ok: true,
+      detail: "rebuild done (after snapshot done); restored 2 domains from snapshot 6ef87350; 2 domains answer" });
+  });
+
+  it("fails the rebuild step when the restored domains do not answer, naming the snapshot to fall back on", async () => {
+    const { actions } = recordingActions();
+    const sim = new Simulation([target(A, { autoRebuild: true })], { ...actions, nodes: { ...actions.nodes!,
+      restore: async () => { throw new Error("restored 2 domains, but 1 do not answer: shop.example (HTTP 502) (exit 33)"); } } });
+    await confirmed(sim);
+    await sim.rounds(30, { [A]: DOWN }, 1);
+    expect(sim.record(A).incident!.attempts.at(-1)).toMatchObject({ step: "rebuild", ok: false,
+      detail: "rebuild done (after snapshot done), but its data was not restored: restored 2 domains, but 1 do not answer: shop.example (HTTP 502) (exit 33); snapshot done is the fallback" });
+  });
+});

@@ -80,4 +80,15 @@ describe("planFleet", () => {
     expect(plans("prd")[0]!.firewallRules.find((r) => r.port === "443")!.sourceIps).toContain("173.245.48.0/20");
     expect(plans("dev")[0]!.firewallRules.find((r) => r.port === "443")!.sourceIps).toEqual(["0.0.0.0/0", "::/0"]);
   });
+
+  it("sends backups off the node only when the stack has an object store, each node into its own repository", () => {
+    expect(plans("prd")[0]!.ansibleVars.backup_offsite_enabled).toBe(false);
+    const offsite = { endpoint: "https://fsn1.your-objectstorage.com/", bucket: "acme-node-backups", region: "fsn1", accessKeyId: "AKIA1",
+      keep: { daily: 7, weekly: 4, monthly: 6 }, checkSchedule: "30 4 * * 0", maxAgeHours: 26 };
+    expect(plans("prd", { offsiteBackups: offsite })[0]!.ansibleVars).toEqual(expect.objectContaining({
+      backup_offsite_enabled: true, backup_offsite_endpoint: "https://fsn1.your-objectstorage.com", backup_offsite_bucket: "acme-node-backups",
+      backup_offsite_region: "fsn1", backup_offsite_prefix: "prd-sha-het-de-fsn1-001", backup_offsite_access_key_id: "AKIA1",
+      backup_offsite_keep_daily: 7, backup_offsite_keep_weekly: 4, backup_offsite_keep_monthly: 6, backup_offsite_check_schedule: "30 4 * * 0",
+    }));
+  });
 });

@@ -298,3 +298,27 @@ function readStackFileWithout(stack: string, key: string): string[] {
   ].filter((l) => !l.startsWith(`  ${key}:`)).join("\n"));
   return messages(readStackFile(dir, stack));
 }
+
+describe("off-node backups in the stack file", () => {
+  it("reads the object store and fills in the retention, check schedule and age limit", () => {
+    const { stack, issues } = stg("  node-fleet:offsiteBackups:\n    endpoint: https://fsn1.your-objectstorage.com\n    bucket: acme-node-backups\n" +
+      "    accessKeyId: AKIAEXAMPLE\n  node-fleet:offsiteBackupSecretKey:\n    secure: v1:abc\n");
+    expect(issues.filter((i) => i.severity === "error")).toEqual([]);
+    expect(stack?.settings.offsiteBackups).toEqual({
+      endpoint: "https://fsn1.your-objectstorage.com", bucket: "acme-node-backups", region: "us-east-1", accessKeyId: "AKIAEXAMPLE",
+      keep: { daily: 7, weekly: 4, monthly: 6 }, checkSchedule: "30 4 * * 0", maxAgeHours: 26,
+    });
+  });
+
+  it("refuses an endpoint with a path or credentials in it", () => {
+    const withPath = stg("  node-fleet:offsiteBackups:\n    endpoint: https://s3.example.com/bucket\n    bucket: b-1\n    accessKeyId: AKIA1\n");
+    expect(messages(withPath).join("\n")).toContain('"https://s3.example.com/bucket" must be the endpoint alone (no path): the bucket is a setting of its own');
+    const withUser = stg("  node-fleet:offsiteBackups:\n    endpoint: https://key:secret@s3.example.com\n    bucket: b-1\n    accessKeyId: AKIA1\n");
+    expect(messages(withUser).join("\n")).toContain("must not carry credentials; set accessKeyId and the secret offsiteBackupSecretKey");
+  });
+
+  it("refuses the object store's secret key stored in plain text", () => {
+    expect(messages(stg("  node-fleet:offsiteBackupSecretKey: s3cr3t\n"))).toContain(
+      "node-fleet:offsiteBackupSecretKey is a secret stored in plain text; encrypt it: pulumi config set --secret node-fleet:offsiteBackupSecretKey <value> -s stg");
+  });
+});

@@ -9,6 +9,8 @@ import { StateDir, StateFileError, StateLockedError } from "../../health/store";
 import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
 import { InvalidInputError } from "../../source/issues";
+import type { BackupAge } from "../../backup/ages";
+import type { StackBackupAgesOptions } from "../../backup/stack-ages";
 import { table } from "../../format/table";
 import { EXIT, printIssues, type Io } from "../format";
 
@@ -33,6 +35,9 @@ export interface HealthOptions {
  *  `connect` is asked every round, so a CLI installed while `--watch` runs is used. */
 export interface HealthConnections {
   readonly connect?: (opts: ConnectOptions) => Promise<StackConnection>;
+  /** The age of each node's last good off-node backup (src/backup/stack-ages.ts);
+   *  undefined when the stack keeps backups on its nodes only. */
+  readonly backupAges?: (opts: StackBackupAgesOptions) => Promise<{ ages: BackupAge[] } | { unavailable: string } | undefined>;
   readonly audit?: (events: readonly HealthEvent[]) => void;
 }
 
@@ -103,6 +108,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     ...(connections.audit ? { audit: connections.audit } : {}),
   });
 
+  const backupsOf = (report: RoundReport) => connections.backupAges?.({
+    stack: opts.stack, projectDir: resolve(opts.projectDir), env, hostnames: report.nodes.map((n) => n.hostname), timeoutMs: opts.timeoutSeconds * 1000,
+  });
   try {
     if (!opts.watch) {
       let report: RoundReport;
@@ -114,8 +122,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         io.err(`fleet health: ${problem}`);
         return EXIT.invalidInput;
       }
-      print(io, report, opts.json);
-      return report.healthy ? EXIT.ok : EXIT.unhealthy;
+      const backups = await backupsOf(report);
+      print(io, report, opts.json, backups);
+      return report.healthy && (backups === undefined || !("ages" in backups) || backups.ages.every((a) => a.ok)) ? EXIT.ok : EXIT.unhealthy;
     }
     let stopping = false;
     let wake: () => void = () => undefined;
@@ -127,7 +136,8 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
       while (!stopping) {
         // A fleet file caught mid-edit or a full disk must not end the watch: say so and try again next round.
         try {
-          print(io, await round(), opts.json);
+          const report = await round();
+          print(io, report, opts.json, await backupsOf(report));
         } catch (err) {
           if (err instanceof InvalidInputError) printIssues(io, err.issues);
           io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
@@ -163,15 +173,21 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
   return reason && `health state directory ${dir} is unusable: ${reason} (${e.code}); fix it or give another --state-dir`;
 }
 
-function print(io: Io, report: RoundReport, json: boolean): void {
+function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
   if (json) {
-    io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes }));
+    io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
+      ...(backups ? { backups } : {}) }));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
       n.hostname, n.state, n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
       n.consecutiveFailures, n.incident ? `${n.incident.kind} ${n.incident.status}${n.incident.held ? ` (held: ${n.incident.held})` : ""}` : "",
     ])));
     for (const n of report.nodes) for (const c of n.checks.filter((x) => !x.ok)) io.out(`  ${n.hostname} ${c.name}: ${c.detail}`);
+    if (backups && "ages" in backups) {
+      io.out(table(["node", "off-node backup"], backups.ages.map((a) => [a.hostname, `${a.ok ? "ok" : "FLAG"} ${a.detail}`])));
+    } else if (backups) {
+      io.err(`fleet health: off-node backups not checked: ${backups.unavailable}`);
+    }
     const bad = report.nodes.filter((n) => !n.healthy).length;
     io.err(`${report.nodes.length} nodes checked, ${bad} unhealthy`);
   }
