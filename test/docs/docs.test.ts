@@ -20,9 +20,10 @@ describe("the documentation files", () => {
     expect(Math.max(...lines.paragraphs.map((p) => p.line), ...lines.codeLines.map((c) => c.line))).toBeLessThan(250);
   });
 
-  it("starts every file under docs/ with a title and a line saying who it is for", () => {
+  it("starts every file under docs/ with a line saying who it is for (after its title, if any)", () => {
+    const saysWho = (text: string | undefined) => /^[*_]{0,2}(for|audience)\b/i.test(text ?? "");
     const missing = files.filter((f) => f.path.startsWith("docs/"))
-      .filter((f) => !(/^# /.test(f.paragraphs[0]?.text ?? "") && /^\*\*For\*\* /.test(f.paragraphs[1]?.text ?? "")))
+      .filter((f) => !saysWho(f.paragraphs[/^# /.test(f.paragraphs[0]?.text ?? "") ? 1 : 0]?.text))
       .map((f) => f.path);
     expect(missing).toEqual([]);
   });

@@ -1,0 +1,83 @@
+import { configDefaults, defineConfig } from "vitest/config";
+import base from "./vitest.config.mts";
+
+/** Test files that only the full suite (`npm test`) runs, and why: they need Debian
+ *  packages (.ci/system-packages), the disposable test host, the build in dist/, or start
+ *  child processes. `npm run test:quick` runs every other test file, and fails a test
+ *  that starts a process anyway (test/quick-setup.ts), naming it. */
+interface FullSuiteOnly {
+  readonly file: string;
+  readonly needs: "Debian packages" | "the test host" | "the build" | "child processes";
+  readonly why: string;
+}
+
+const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
+  { file: "test/ansible/lint.test.ts", needs: "Debian packages", why: "ansible-lint and ansible-playbook --syntax-check" },
+  { file: "test/ansible/real-host.test.ts", needs: "the test host", why: "provisions a booted Debian 12 host over SSH" },
+  { file: "test/ansible/provision-workdir.test.ts", needs: "child processes", why: "runs ansible/bin/provision" },
+  { file: "test/health/real-sshd.test.ts", needs: "the test host", why: "checks a real sshd's host key" },
+  { file: "test/components/cloud-init-schema.test.ts", needs: "Debian packages", why: "cloud-init schema" },
+  { file: "test/cli/ensure-packages.test.ts", needs: "child processes", why: "runs .ci/ensure-packages" },
+  { file: "test/cli/exit-codes.test.ts", needs: "the build", why: "runs the built bin/fleet in a shell" },
+  { file: "test/cli/add.test.ts", needs: "the build", why: "parallel bin/fleet add processes on one file" },
+  { file: "test/cli/validate.test.ts", needs: "the build", why: "runs the built bin/fleet" },
+  { file: "test/cli/plan.test.ts", needs: "the build", why: "bin/fleet plan and its worker processes" },
+  { file: "test/cli/plan-memory.test.ts", needs: "the build", why: "measures bin/fleet plan's process tree" },
+  { file: "test/cli/progress.test.ts", needs: "child processes", why: "a pseudo-terminal through script(1)" },
+  { file: "test/policy/offline-plan.test.ts", needs: "the build", why: "bin/fleet plan" },
+  { file: "test/policy/pack.test.ts", needs: "child processes", why: "runs the policy pack as Pulumi's analyzer plugin" },
+  { file: "test/review/catalog-refresh.test.ts", needs: "the build", why: "bin/fleet catalog refresh" },
+  { file: "test/review/workflows.test.ts", needs: "child processes", why: "actionlint and the workflows' shell steps" },
+  { file: "test/review/diff.test.ts", needs: "the build", why: "git and bin/fleet diff with its plan workers" },
+  { file: "test/automation/phase-markers.test.ts", needs: "Debian packages", why: "the callback plugin in a real ansible-playbook" },
+  { file: "test/automation/stand-in.test.ts", needs: "child processes", why: "runs the stand-in pulumi" },
+  { file: "test/components/playbook-digest.test.ts", needs: "child processes", why: "git ls-files in a scratch repository" },
+  { file: "test/components/power-steps.test.ts", needs: "child processes", why: "runs ansible/bin/power-off and power-on" },
+  { file: "test/components/provision-process.test.ts", needs: "child processes", why: "ansible/bin/provision's process group" },
+  { file: "test/health/cli.test.ts", needs: "child processes", why: "bin/fleet health and fake nodes" },
+  { file: "test/health/store.test.ts", needs: "child processes", why: "a process that has ended, for a stale lock" },
+  { file: "test/health/unit-file.test.ts", needs: "child processes", why: "systemd-analyze verify" },
+  { file: "test/loads-like-pulumi.test.ts", needs: "child processes", why: "loads the program as Pulumi's nodejs host does" },
+  { file: "test/register/command.test.ts", needs: "child processes", why: "runs the registration step's command" },
+  { file: "test/source/defer-signals.test.ts", needs: "child processes", why: "signals to a writer process" },
+  { file: "test/source/file-lock.test.ts", needs: "child processes", why: "lock holders in other processes" },
+  { file: "test/source/replace-file.test.ts", needs: "child processes", why: "a writer killed mid-write" },
+  { file: "test/automation/cli.test.ts", needs: "child processes", why: "the Automation API runs the stand-in pulumi" },
+  { file: "test/automation/operations.test.ts", needs: "child processes", why: "the Automation API runs the stand-in pulumi" },
+  { file: "test/health/stack.test.ts", needs: "child processes", why: "stack outputs through the stand-in pulumi" },
+  { file: "test/health/probes.test.ts", needs: "child processes", why: "openssl certificates and fake node servers" },
+  { file: "test/health/pool.test.ts", needs: "child processes", why: "openssl certificates and fake node servers" },
+  { file: "test/health/check-node.test.ts", needs: "child processes", why: "openssl certificates and fake node servers" },
+  { file: "test/offline/plan-stack.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
+  { file: "test/policy/rules.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
+  { file: "test/review/replace-table.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
+];
+
+/** Quick test files that run the stack program under Pulumi's process-wide mock runtime:
+ *  each gets a fresh process, as in the full suite. */
+const PULUMI_RUNTIME = [
+  "test/automation/phases.test.ts",
+  "test/components/fleet-options.test.ts",
+  "test/components/hosting-node.test.ts",
+  "test/config.test.ts",
+  "test/engine/engine-version.test.ts",
+  "test/engine/lifecycle.test.ts",
+];
+
+const exclude = [...configDefaults.exclude, ...FULL_SUITE_ONLY.map((t) => t.file)];
+
+// `npm run test:quick`: the fast loop beside `npm test`, which runs everything. Most of
+// its time was starting a process and importing the modules again for every file, so
+// the files that hold no process-wide state share one process (isolate: false).
+export default defineConfig({
+  test: {
+    ...base.test,
+    exclude,
+    setupFiles: ["test/quick-setup.ts"],
+    projects: [
+      // Not `extends: true`, which would add the root's include (every file) to this list.
+      { test: { ...base.test, name: "pulumi-runtime", include: PULUMI_RUNTIME, setupFiles: ["test/quick-setup.ts"] } },
+      { extends: true, test: { name: "shared", exclude: [...exclude, ...PULUMI_RUNTIME], isolate: false } },
+    ],
+  },
+});
