@@ -31,15 +31,18 @@ export function pollsFor(seconds: number, poll: PollSettings): number {
  *  (terraform-provider-hcloud v1.68.0): internal/sshkey Create (1); internal/firewall
  *  resourceFirewallCreate (create, read); internal/server resourceServerCreate (server
  *  type, image, one SSH key, create, wait for the create and start actions, protection
- *  when protected and its wait, read); internal/rdns Create twice (server, change_dns_ptr,
- *  wait). The node steps call the API only when a server is resized. */
+ *  when protected and its wait, read); internal/primaryip Resource.Create twice (create
+ *  with a location, which settles no action; protection when protected and its wait;
+ *  read); internal/rdns Create twice (the Primary IP, change_dns_ptr, wait). The node
+ *  steps call the API only when a server is resized. */
 export function requestsPerNode(poll: PollSettings, protect: boolean): number {
   const sshKey = 1;
   const firewall = 2;
+  const primaryIps = 2 * (2 + (protect ? 1 + pollsFor(ACTION_SECONDS.changeProtection, poll) : 0));
   const server = 4 + pollsFor(ACTION_SECONDS.createServer, poll) + pollsFor(ACTION_SECONDS.startServer, poll)
     + (protect ? 1 + pollsFor(ACTION_SECONDS.changeProtection, poll) : 0) + 1;
   const rdns = 2 * (2 + pollsFor(ACTION_SECONDS.changeDnsPtr, poll));
-  return sshKey + firewall + server + rdns;
+  return sshKey + firewall + primaryIps + server + rdns;
 }
 
 /** Requests of a first deploy of `nodes` protected nodes. */

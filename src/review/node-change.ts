@@ -172,7 +172,7 @@ export function unblockSteps(kind: NodeChangeKind, node: { hostname: string; sta
   return [
     `An admin approves ${what} of ${node.hostname} in this pull request (prd servers stay protected by policy).`,
     ...(server ? [`Just before deploying, lift Hetzner's protection: \`hcloud server disable-protection ${node.hostname} delete rebuild\`.`] : []),
-    `Lift Pulumi's protection of exactly these ${urns.length} resources in the state, for this one deployment: ` +
+    `Lift Pulumi's protection of exactly ${urns.length === 1 ? "this resource" : `these ${urns.length} resources`} in the state, for this one deployment: ` +
       `\`pulumi state unprotect -s ${node.stack} --yes ${urns.map((u) => `'${u}'`).join(" ")}\`.`,
     `Merge and deploy (\`pulumi up -s ${node.stack}\`): the real \`pulumi preview\` shows ${what} instead of the block (the offline diff keeps showing it), and the deployment protects everything it creates again.`,
   ];

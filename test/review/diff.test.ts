@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundledCatalog } from "../helpers";
 import { GitProject } from "./git-project";
 
-const price = (size: string) => bundledCatalog().size("het", size)!.monthlyEur;
 const round = (n: number) => Math.round(n * 100) / 100;
+/** A node's monthly cost: its server and its Primary IPv4. */
+const price = (size: string) => round(bundledCatalog().size("het", size)!.monthlyEur + bundledCatalog().primaryIpPrice("het", "ipv4")!.monthlyEur);
 
 interface JsonNode {
   hostname: string; stack: string; change: string; consequences: string[]; steps: string[];
@@ -123,12 +124,15 @@ describe("rebuilding a node by its counter", () => {
       "rebuild — the node's disk, its sites and its local backups are erased (because: rebuild counter 0 → 1)");
   });
 
-  it("re-provisions the new server in place (steps are never replaced) and points reverse DNS and DNS at it", () => {
+  it("re-provisions the new server in place (steps are never replaced) and keeps the node's addresses, DNS and reverse DNS", () => {
     expect(resource("stg-sha-het-de-fsn1-001", "-provision")).toMatchObject({ action: "update" });
-    expect(resource("stg-sha-het-de-fsn1-001", "-a").changedInputs).toEqual([{ input: "content", before: expect.stringMatching(/^ipv4-of-\d+$/), after: "(known after deploy)" }]);
-    expect(resource("stg-sha-het-de-fsn1-001", "-rdns-v4").action).toBe("replace");
-    expect(resource("stg-sha-het-de-fsn1-001", "-a").action).toBe("update");
+    for (const suffix of ["-ipv4", "-ipv6", "-rdns-v4", "-rdns-v6", "-a", "-aaaa"]) expect(resource("stg-sha-het-de-fsn1-001", suffix).action).toBe("unchanged");
     expect(resource("stg-sha-het-de-fsn1-001", "-panel-password")).toMatchObject({ action: "replace", replaceBecause: ["keepers"] });
+  });
+
+  it("says the addresses are kept", () => {
+    expect(node("stg-sha-het-de-fsn1-001").consequences[1]).toBe("addresses kept: the new server gets the node's own IPv4 and IPv6 " +
+      "(stg-sha-het-de-fsn1-001-ipv4, stg-sha-het-de-fsn1-001-ipv6); its DNS records and reverse DNS stay");
   });
 
   it("keeps the node's keys and firewall", () => {
@@ -172,8 +176,8 @@ describe("changing the image of a protected production node", () => {
     expect(steps).toHaveLength(4);
     expect(steps[1]).toBe("Just before deploying, lift Hetzner's protection: `hcloud server disable-protection prd-sha-het-de-fsn1-002 delete rebuild`.");
     const urn = (suffix: string, type: string) => `'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode$${type}::prd-sha-het-de-fsn1-002${suffix}'`;
-    expect(steps[2]).toBe("Lift Pulumi's protection of exactly these 3 resources in the state, for this one deployment: `pulumi state unprotect -s prd --yes " +
-      `${urn("-rdns-v4", "hcloud:index/rdns:Rdns")} ${urn("-rdns-v6", "hcloud:index/rdns:Rdns")} ${urn("-server", "hcloud:index/server:Server")}\`.`);
+    expect(steps[2]).toBe("Lift Pulumi's protection of exactly this resource in the state, for this one deployment: `pulumi state unprotect -s prd --yes " +
+      `${urn("-server", "hcloud:index/server:Server")}\`.`);
   });
 });
 
@@ -188,10 +192,10 @@ describe("removing a protected production node", () => {
     expect(node("prd-sha-het-de-fsn1-002").steps[0]).toBe("An admin approves the removal of prd-sha-het-de-fsn1-002 in this pull request (prd servers stay protected by policy).");
   });
 
-  it("names the node's component and its 14 resources to unprotect (test/engine/lifecycle.test.ts REMOVAL_BLOCKED)", () => {
+  it("names the node's component and its 16 resources to unprotect (test/engine/lifecycle.test.ts REMOVAL_BLOCKED)", () => {
     const unprotect = node("prd-sha-het-de-fsn1-002").steps[2]!;
     const names = [...unprotect.matchAll(/::([a-z0-9-]+)'/g)].map((m) => m[1]!.replace("prd-sha-het-de-fsn1-002", "")).sort();
-    expect(names).toEqual(["", "-a", "-aaaa", "-admin-key", "-fw", "-host-key", "-panel-password", "-power-off", "-power-on", "-provision",
+    expect(names).toEqual(["", "-a", "-aaaa", "-admin-key", "-fw", "-host-key", "-ipv4", "-ipv6", "-panel-password", "-power-off", "-power-on", "-provision",
       "-rdns-v4", "-rdns-v6", "-register", "-server", "-ssh-key"]);
     expect(unprotect).toContain("'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode::prd-sha-het-de-fsn1-002'");
   });
@@ -274,7 +278,7 @@ describe("rebuilding a protected production node by its counter", () => {
     expect(json.code).toBe(10);
     expect(node("prd-sha-het-de-fsn1-001").change).toBe("blocked");
     const unprotect = node("prd-sha-het-de-fsn1-001").steps[2]!;
-    expect([...unprotect.matchAll(/::prd-sha-het-de-fsn1-001([a-z0-9-]+)'/g)].map((m) => m[1]).sort()).toEqual(["-panel-password", "-rdns-v4", "-rdns-v6", "-server"]);
+    expect([...unprotect.matchAll(/::prd-sha-het-de-fsn1-001([a-z0-9-]+)'/g)].map((m) => m[1]).sort()).toEqual(["-panel-password", "-server"]);
   });
 });
 
