@@ -13,9 +13,10 @@ const HOST = "prd-sha-het-de-fsn1-001";
 let resources: StackResource[];
 const cleanups: (() => void)[] = [];
 
+// Recording runs the whole program under mocks: on a busy machine that takes longer than vitest's default hook time.
 beforeAll(async () => {
   resources = await recordStack("prd");
-});
+}, 120_000);
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
   process.env.PATH = ORIGINAL_PATH;
