@@ -95,7 +95,9 @@ export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisi
       });
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      // ansible/bin/provision exits 76 when the host presents another key than the pinned one.
+      // ansible/bin/provision exits 76 when the host presents another key than the pinned one;
+      // the command provider reports it as `exit status 76: running "…":` and the output
+      // (pulumi-command provider/pkg/provider/local/commandOutputs.go, run: fmt.Errorf("%w: running %q:\n%s")).
       if (/exit status 76\b|presented a host key that is not the pinned one/.test(text)) {
         throw new Error(`${IDENTITY_REFUSED} ${hostname} presented a host key that is not the pinned one (provisioning exit 76)`);
       }

@@ -172,6 +172,16 @@ describe("recovery's rebuild through the library", () => {
   });
 });
 
+describe("a re-provision that meets another host key", () => {
+  it("rejects as an identity refusal, which stops the ladder (model: pulumi-command local/commandOutputs.go run, exit status then output)", async () => {
+    const failing = () => Promise.reject(new Error(`code: 255\n stderr: error: exit status 76: running "ansible/bin/provision":\n` +
+      `provision: ${HOST}: 203.0.113.7 presented a host key that is not the pinned one; refusing to continue`));
+    const nodes = automationNodeOperations({ reprovisionNode: failing, rebuildNode: failing });
+    await expect(nodes.reprovision(HOST, { incidentId: "i", correlationId: "c" }))
+      .rejects.toThrow(`identity refused: ${HOST} presented a host key that is not the pinned one (provisioning exit 76)`);
+  });
+});
+
 describe("recovery steps of several nodes at once", () => {
   it("run one `pulumi up` at a time, since the stack has one lock, each under its own incident's correlation id", async () => {
     const log: string[] = [];
