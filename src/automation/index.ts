@@ -2,7 +2,7 @@
  *  command use to preview, deploy, rebuild and inspect a stack. No CLI concerns here. */
 export { FleetAutomation, type DeployReport, type DriftReport, type FleetAutomationOptions, type RebuildOptions,
   type Report, type RunOptions } from "./operations";
-export { OperationFailedError, OperationRefusedError } from "./errors";
+export { OperationFailedError, OperationRefusedError, StackLockedError } from "./errors";
 export type { FleetEvent, Operation } from "./events";
 export { PHASES, type PhaseId, type PhaseProgress, type PhaseState } from "./phases";
 export type { DriftedResource } from "./drift";
