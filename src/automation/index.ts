@@ -7,7 +7,7 @@ export type { FleetEvent, Operation } from "./events";
 export { PHASES, type PhaseId, type PhaseProgress, type PhaseState } from "./phases";
 export type { DriftedResource } from "./drift";
 export { MIN_PULUMI_VERSION, PulumiCliError } from "./pulumi-cli";
-export { SecretsConfigError } from "./workspace";
+export { BackendConfigError, SecretsConfigError } from "./workspace";
 export { CORRELATION_ENV } from "./correlation";
 export { AuditTrail, jsonLinesSink, webhookSink, signBody, SIGNATURE_HEADER, type AuditSink } from "../audit/sinks";
 export { AUDIT_ENV, auditSinksFromEnv } from "../audit/config";

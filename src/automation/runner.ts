@@ -139,7 +139,7 @@ export class OperationRunner {
         { durationSeconds: seconds(), message, changes: changes() });
       emit({ kind: "operation", state: refused ? "refused" : "failed", durationSeconds: seconds(), message, ...(node ? { node } : {}) });
       await trail.flush();
-      if (refused || !(err instanceof Error) || err.name === "PulumiCliError" || err.name === "SecretsConfigError") throw err;
+      if (refused || !(err instanceof Error) || err.name === "PulumiCliError" || err.name === "SecretsConfigError" || err.name === "BackendConfigError") throw err;
       if (stackLocked(err)) throw new StackLockedError(message, correlationId);
       throw new OperationFailedError(message, correlationId, tracker.progress());
     }

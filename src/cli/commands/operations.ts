@@ -5,7 +5,7 @@ import { OperationFailedError, OperationRefusedError } from "../../automation/er
 import { describeChanges, type FleetEvent } from "../../automation/events";
 import { FleetAutomation, type DriftReport, type Report } from "../../automation/operations";
 import { PulumiCliError } from "../../automation/pulumi-cli";
-import { SecretsConfigError } from "../../automation/workspace";
+import { BackendConfigError, SecretsConfigError } from "../../automation/workspace";
 import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
@@ -123,7 +123,7 @@ function describe(err: unknown): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
-  if (err instanceof SecretsConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
+  if (err instanceof SecretsConfigError || err instanceof BackendConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
   if (err instanceof RangeError) return [EXIT.usage, [`fleet: ${err.message}`]];
   const text = err instanceof Error ? err.message : String(err);
   const cliError = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim()).find((l) => l.startsWith("error:"));
