@@ -17,3 +17,12 @@ export class OperationFailedError extends Error {
     super(message, options);
   }
 }
+
+/** Another deployment held the stack's lock through every retry; nothing of this
+ *  operation ran. "Not now", never "the node is broken". */
+export class StackLockedError extends Error {
+  override readonly name = "StackLockedError";
+  constructor(message: string, readonly correlationId: string) {
+    super(message);
+  }
+}

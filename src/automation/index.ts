@@ -2,12 +2,12 @@
  *  command use to preview, deploy, rebuild and inspect a stack. No CLI concerns here. */
 export { FleetAutomation, type DeployReport, type DriftReport, type FleetAutomationOptions, type RebuildOptions,
   type Report, type RunOptions } from "./operations";
-export { OperationFailedError, OperationRefusedError } from "./errors";
+export { OperationFailedError, OperationRefusedError, StackLockedError } from "./errors";
 export type { FleetEvent, Operation } from "./events";
 export { PHASES, type PhaseId, type PhaseProgress, type PhaseState } from "./phases";
 export type { DriftedResource } from "./drift";
 export { MIN_PULUMI_VERSION, PulumiCliError } from "./pulumi-cli";
-export { SecretsConfigError } from "./workspace";
+export { BackendConfigError, SecretsConfigError } from "./workspace";
 export { CORRELATION_ENV } from "./correlation";
 export { AuditTrail, jsonLinesSink, webhookSink, signBody, SIGNATURE_HEADER, type AuditSink } from "../audit/sinks";
 export { AUDIT_ENV, auditSinksFromEnv } from "../audit/config";

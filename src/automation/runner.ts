@@ -4,7 +4,7 @@ import { detectActor } from "../audit/actor";
 import { AUDIT_SCHEMA, type Actor, type AuditEvent, type AuditType } from "../audit/event";
 import { AuditTrail, type AuditSink } from "../audit/sinks";
 import { correlationIdFor } from "./correlation";
-import { OperationFailedError, OperationRefusedError } from "./errors";
+import { OperationFailedError, OperationRefusedError, StackLockedError } from "./errors";
 import { fromEngineEvent, type FleetEvent, type FleetEventPayload, type Operation } from "./events";
 import { phaseAction, PhaseTracker, type PhaseProgress } from "./phases";
 import { findPulumiCli } from "./pulumi-cli";
@@ -139,7 +139,8 @@ export class OperationRunner {
         { durationSeconds: seconds(), message, changes: changes() });
       emit({ kind: "operation", state: refused ? "refused" : "failed", durationSeconds: seconds(), message, ...(node ? { node } : {}) });
       await trail.flush();
-      if (refused || !(err instanceof Error) || err.name === "PulumiCliError" || err.name === "SecretsConfigError") throw err;
+      if (refused || !(err instanceof Error) || err.name === "PulumiCliError" || err.name === "SecretsConfigError" || err.name === "BackendConfigError") throw err;
+      if (stackLocked(err)) throw new StackLockedError(message, correlationId);
       throw new OperationFailedError(message, correlationId, tracker.progress(), { cause: err });
     }
     tracker.finish(true, lastEventAt);
@@ -161,7 +162,7 @@ export class OperationRunner {
       try {
         return await attempt();
       } catch (err) {
-        if (!(err instanceof ConcurrentUpdateError) || n >= attempts) throw err;
+        if (!stackLocked(err) || n >= attempts) throw err;
         const delay = baseDelayMs * 2 ** (n - 1);
         emit({ kind: "retry", attempt: n + 1, delaySeconds: delay / 1000, message: "another update holds the stack's lock; nothing has run yet" });
         await sleep(delay);
@@ -183,6 +184,12 @@ export class OperationRunner {
     this.actorCache ??= this.options.actor ? { name: this.options.actor, source: "caller" } : detectActor(this.env, this.projectDir);
     return this.actorCache;
   }
+}
+
+/** Another update holds the stack's lock: the Automation API's ConcurrentUpdateError for
+ *  an update, the CLI's message for a plain command (`pulumi state unprotect`). */
+function stackLocked(err: unknown): boolean {
+  return err instanceof ConcurrentUpdateError || (err instanceof Error && /stack is currently locked/.test(err.message));
 }
 
 /** The CLI's own error lines (`error: …`) without the Automation API's and execa's

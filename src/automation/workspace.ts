@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -10,8 +10,11 @@ import { stackNameProblem } from "../stack/parse-config";
 /** This project's directory (holding Pulumi.yaml), from src/automation or dist/automation. */
 export const PROJECT_DIR = resolve(__dirname, "..", "..");
 
-/** Where state goes when neither PULUMI_BACKEND_URL nor a `pulumi login` says (docs/operations-and-automation-api.md). */
-export const DEFAULT_STATE_DIR = join(homedir(), ".pulumi-state");
+/** Where state goes when neither PULUMI_BACKEND_URL nor a `pulumi login` says (docs/operations-and-automation-api.md),
+ *  for a stack that is already there. */
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  return join(env.HOME ?? homedir(), ".pulumi-state");
+}
 
 /** Our own variable for the secrets provider of a stack we create (`awskms://…`,
  *  `passphrase`, …); Pulumi's default for a self-managed backend is the passphrase. */
@@ -21,43 +24,66 @@ export const SECRETS_PROVIDER_ENV = "NODE_FLEET_SECRETS_PROVIDER";
 const PASSED_ON = ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_ACCESS_TOKEN", "PULUMI_HOME"] as const;
 
 export interface Backend {
-  /** The backend URL, or undefined when the user's `pulumi login` decides. */
-  readonly url?: string;
+  /** The backend URL: the variable's, the current `pulumi login`'s, or the default's. */
+  readonly url: string;
   readonly source: "PULUMI_BACKEND_URL" | "pulumi login" | "default";
 }
 
-/** PULUMI_BACKEND_URL, else the current `pulumi login` (credentials.json), else local
- *  files in ~/.pulumi-state, so no account is needed. */
+/** PULUMI_BACKEND_URL, else the current `pulumi login`, else local files in
+ *  ~/.pulumi-state. A login keeps its URL in `current` of credentials.json (pulumi
+ *  v3.248.0 sdk/go/common/workspace/creds.go Credentials; a self-managed login stores the
+ *  URL as typed: pkg/backend/diy/backend.go Login stores `be.URL()`, the original URL). */
 export function resolveBackend(env: NodeJS.ProcessEnv): Backend {
   if (env.PULUMI_BACKEND_URL) return { url: env.PULUMI_BACKEND_URL, source: "PULUMI_BACKEND_URL" };
-  const credentials = join(env.PULUMI_HOME ?? join(homedir(), ".pulumi"), "credentials.json");
+  const credentials = join(env.PULUMI_HOME ?? join(env.HOME ?? homedir(), ".pulumi"), "credentials.json");
   if (existsSync(credentials)) {
     try {
       const current = (JSON.parse(readFileSync(credentials, "utf8")) as { current?: unknown }).current;
-      if (typeof current === "string" && current !== "") return { source: "pulumi login" };
+      if (typeof current === "string" && current !== "") return { url: current, source: "pulumi login" };
     } catch {
       // An unreadable credentials file is no login.
     }
   }
-  return { url: `file://${DEFAULT_STATE_DIR}`, source: "default" };
+  return { url: `file://${defaultStateDir(env)}`, source: "default" };
 }
 
 export class SecretsConfigError extends Error {
   override readonly name = "SecretsConfigError";
 }
 
+/** No backend was chosen and the stack is not in the default one: creating it there would
+ *  start an empty fleet beside the real one, so we stop first. */
+export class BackendConfigError extends Error {
+  override readonly name = "BackendConfigError";
+}
+
 /** A self-managed backend encrypts a stack's secrets with a passphrase unless the stack
  *  names another provider: without one the CLI would stop halfway, so we stop first. */
 export function checkSecrets(env: NodeJS.ProcessEnv, backend: Backend, projectDir: string, stack: string): void {
-  const selfManaged = backend.url !== undefined && !/^https?:\/\//.test(backend.url);
+  const selfManaged = !/^https?:\/\//.test(backend.url);
   if (!selfManaged || env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return;
   if (env[SECRETS_PROVIDER_ENV] && env[SECRETS_PROVIDER_ENV] !== "passphrase") return;
   const stackFile = join(projectDir, `Pulumi.${stack}.yaml`);
   const provider = existsSync(stackFile) ? /^secretsprovider:\s*(\S+)/m.exec(readFileSync(stackFile, "utf8"))?.[1] : undefined;
   if (provider && provider !== "passphrase") return;
   throw new SecretsConfigError(
-    `stack ${stack} keeps its secrets with a passphrase on backend ${backend.url}: set PULUMI_CONFIG_PASSPHRASE or ` +
+    `stack ${stack} keeps its secrets with a passphrase on backend ${backend.url} (from ${backend.source}): set PULUMI_CONFIG_PASSPHRASE or ` +
     `PULUMI_CONFIG_PASSPHRASE_FILE, or ${SECRETS_PROVIDER_ENV} to another secrets provider`);
+}
+
+/** The default backend is used only for a stack it already holds. A self-managed backend
+ *  keeps a stack at .pulumi/stacks/<project>/<stack>.json[.gz|.zst], or without the project
+ *  folder in the legacy layout (pulumi v3.248.0 pkg/backend/diy/store.go
+ *  projectReferenceStore.StackBasePath, legacyReferenceStore.StackBasePath). */
+export function checkBackend(env: NodeJS.ProcessEnv, backend: Backend, project: string, stack: string): void {
+  if (backend.source !== "default") return;
+  const stacks = join(defaultStateDir(env), ".pulumi", "stacks");
+  const held = [join(stacks, project, stack), join(stacks, stack)]
+    .some((base) => ["", ".gz", ".zst"].some((ext) => existsSync(`${base}.json${ext}`)));
+  if (held) return;
+  throw new BackendConfigError(
+    `no Pulumi backend is set and stack ${stack} is not in the default ${backend.url}: set PULUMI_BACKEND_URL to the ` +
+    `backend that holds the fleet's state (or run \`pulumi login <url>\`); for a new fleet, PULUMI_BACKEND_URL=${backend.url}`);
 }
 
 export interface OpenOptions {
@@ -93,15 +119,22 @@ export async function openStack(options: OpenOptions): Promise<Stack> {
 /** The variables every CLI call of an operation gets on top of the inherited environment. */
 function stackEnv(options: Pick<OpenOptions, "projectDir" | "stack" | "env" | "correlationId">): Record<string, string> {
   const backend = resolveBackend(options.env);
+  checkBackend(options.env, backend, projectName(options.projectDir), options.stack);
   checkSecrets(options.env, backend, options.projectDir, options.stack);
-  if (backend.source === "default") mkdirSync(DEFAULT_STATE_DIR, { recursive: true });
   const envVars: Record<string, string> = { [CORRELATION_ENV]: options.correlationId };
   for (const name of PASSED_ON) {
     const value = options.env[name];
     if (value !== undefined) envVars[name] = value;
   }
-  if (backend.url) envVars.PULUMI_BACKEND_URL = backend.url;
+  envVars.PULUMI_BACKEND_URL = backend.url;
   return envVars;
+}
+
+/** The `name:` of the project's Pulumi.yaml, the folder its stacks live in. */
+function projectName(projectDir: string): string {
+  const file = join(projectDir, "Pulumi.yaml");
+  const name = existsSync(file) ? /^name:\s*(\S+)/m.exec(readFileSync(file, "utf8"))?.[1] : undefined;
+  return name ?? "node-fleet";
 }
 
 /** A CLI command the Automation API has no method for (`state unprotect`), run the way

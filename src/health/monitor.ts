@@ -7,7 +7,7 @@ import type { NodeRecord, NodeState, Safeguards } from "./model";
 import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
 import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
-import { planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
+import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
 import type { StateDir } from "./store";
 import type { CheckResult, HealthTarget } from "./types";
 
@@ -73,7 +73,8 @@ export function applyOutcomes(records: readonly NodeRecord[], outcomes: readonly
   const byHost = new Map(outcomes.map((o) => [o.hostname, o]));
   return records.map((r) => {
     const o = byHost.get(r.hostname);
-    return o ? recordOutcome(r, o.step, o.ok, o.detail, now, s) : r;
+    if (!o) return r;
+    return o.deferred ? deferStep(r, now, s) : recordOutcome(r, o.step, o.ok, o.detail, now, s);
   });
 }
 

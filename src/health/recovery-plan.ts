@@ -130,6 +130,13 @@ export function recordOutcome(r: NodeRecord, step: Step, ok: boolean, detail: st
   };
 }
 
+/** A step that did not start (the stack was locked) is no attempt: the incident stays on
+ *  its rung and tries again after one backoff. */
+export function deferStep(r: NodeRecord, now: number, s: Safeguards): NodeRecord {
+  if (!r.incident) return r;
+  return { ...r, incident: { ...r.incident, nextStepAt: now + s.backoffMinutes * MINUTE } };
+}
+
 function skipReason(step: Step, target: HealthTarget, unavailable: Partial<Record<Step, string>>): string {
   if (unavailable[step]) return unavailable[step]!;
   if (target.protect) return "the node is protected";

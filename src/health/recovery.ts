@@ -47,10 +47,18 @@ export function unavailableSteps(actions: RecoveryActions): Partial<Record<Step,
   };
 }
 
+/** A step that could not start now and changed nothing (a deployment holds the stack's
+ *  lock): "not now", never "the node is broken", so the ladder stays on its rung. */
+export class NotNowError extends Error {
+  override readonly name = "NotNowError";
+}
+
 /** A step's result. */
 export interface StepOutcome extends PlannedStep {
   readonly ok: boolean;
   readonly detail: string;
+  /** The step did not start (NotNowError): it counts as no attempt. */
+  readonly deferred?: boolean;
 }
 
 /** Runs the planned steps (already capped by the plan) at once, and records every
@@ -67,9 +75,10 @@ export async function executeSteps(steps: readonly PlannedStep[], actions: Recov
       record(s, s.step, true, detail);
       return { ...s, ok: true, detail };
     } catch (err) {
-      const detail = (err as Error).message;
+      const deferred = err instanceof NotNowError;
+      const detail = deferred ? `not now: ${(err as Error).message}; the step is tried again later` : (err as Error).message;
       record(s, s.step, false, detail);
-      return { ...s, ok: false, detail };
+      return { ...s, ok: false, detail, ...(deferred ? { deferred } : {}) };
     }
   }));
   return { outcomes, events };

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { AUDIT_ENV, auditSinksFromEnv } from "../audit/config";
-import { OperationRefusedError } from "../automation/errors";
+import { OperationRefusedError, StackLockedError } from "../automation/errors";
 import { describeChanges } from "../automation/events";
 import { FleetAutomation, type Report } from "../automation/operations";
 import { findPulumiCli, PulumiCliError } from "../automation/pulumi-cli";
 import { IDENTITY_REFUSED } from "./model";
-import type { NodeOperations, StepContext } from "./recovery";
+import { NotNowError, type NodeOperations, type StepContext } from "./recovery";
 import type { AddressSource } from "./targets";
 import type { NodeAddress } from "./types";
 
@@ -102,6 +102,7 @@ export function automationNodeOperations(fleet: Pick<FleetAutomation, "reprovisi
         throw new Error(`${IDENTITY_REFUSED} ${hostname} presented a host key that is not the pinned one (provisioning exit 76)`);
       }
       const reason = text.split("\n")[0]!;
+      if (err instanceof StackLockedError) throw new NotNowError(`a deployment holds the stack's lock (${reason})`);
       throw new Error(err instanceof OperationRefusedError ? `refused: ${reason}` : reason);
     }
     return `${done} ${hostname} in ${report.durationSeconds} s (${describeChanges(report.changes)}; correlation ${report.correlationId})`;

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -20,10 +20,12 @@ let cleanup: (() => void) | undefined;
 beforeAll(async () => {
   resources = await recordStack("prd");
 });
+const ORIGINAL_HOME = process.env.HOME;
 afterEach(() => {
   cleanup?.();
   process.env.PATH = ORIGINAL_PATH;
-  for (const name of ["STANDIN_DIR", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "NODE_FLEET_AUDIT_FILE",
+  process.env.HOME = ORIGINAL_HOME;
+  for (const name of ["STANDIN_DIR", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_HOME", "NODE_FLEET_AUDIT_FILE",
     "NODE_FLEET_AUDIT_WEBHOOK", "NODE_FLEET_AUDIT_WEBHOOK_SECRET", "FLEET_NOTIFY_WEBHOOK_URL"]) delete process.env[name];
 });
 
@@ -179,6 +181,52 @@ describe("deployment notifications", () => {
     const run = await fleet("up", "--stack", "prd");
     expect(run.code).toBe(EXIT.ok);
     expect(run.stderr.split("\n")).toContainEqual(expect.stringMatching(/^notification failed: webhook http:\/\/127\.0\.0\.1:9: /));
+  });
+});
+
+describe("a first fleet up that lacks a setting", () => {
+  /** The stand-in's calls other than `pulumi version` (which only checks the CLI). */
+  const stackCalls = (dir: string) => readFileSync(join(dir, "calls.jsonl"), "utf8").trim().split("\n")
+    .map((l) => (JSON.parse(l) as { args: string[] }).args).filter((args) => args[0] !== "version");
+
+  it("stops with one line naming the passphrase variables after `pulumi login file://…` without a passphrase", async () => {
+    const { dir } = useStandIn(baseScenario(resources, { stacks: [] }));
+    delete process.env.PULUMI_BACKEND_URL;
+    delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    process.env.PULUMI_HOME = join(dir, "pulumi-home");
+    mkdirSync(process.env.PULUMI_HOME);
+    writeFileSync(join(process.env.PULUMI_HOME, "credentials.json"), JSON.stringify({ current: `file://${dir}/state`, accessTokens: {} }));
+    const run = await fleet("up", "--stack", "prd");
+    expect(run.code).toBe(EXIT.invalidInput);
+    expect(run.stderr).toBe(`fleet: stack prd keeps its secrets with a passphrase on backend file://${dir}/state (from pulumi login): ` +
+      "set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, or NODE_FLEET_SECRETS_PROVIDER to another secrets provider");
+    expect(stackCalls(dir)).toEqual([]);
+  });
+
+  it("stops with one line naming PULUMI_BACKEND_URL when no backend is set and the default holds no such stack", async () => {
+    const { dir } = useStandIn(baseScenario(resources, { stacks: [] }));
+    delete process.env.PULUMI_BACKEND_URL;
+    process.env.HOME = join(dir, "home");
+    const run = await fleet("up", "--stack", "prd");
+    expect(run.code).toBe(EXIT.invalidInput);
+    expect(run.stderr).toBe(`fleet: no Pulumi backend is set and stack prd is not in the default file://${dir}/home/.pulumi-state: ` +
+      "set PULUMI_BACKEND_URL to the backend that holds the fleet's state (or run `pulumi login <url>`); " +
+      `for a new fleet, PULUMI_BACKEND_URL=file://${dir}/home/.pulumi-state`);
+    expect(stackCalls(dir)).toEqual([]);
+  });
+
+  it("uses the default backend without a setting when it already holds the stack", async () => {
+    const { dir } = useStandIn(baseScenario(resources, { operations: { up: { events: deployed() } } }));
+    delete process.env.PULUMI_BACKEND_URL;
+    process.env.HOME = join(dir, "home");
+    mkdirSync(join(dir, "home", ".pulumi-state", ".pulumi", "stacks", "node-fleet"), { recursive: true });
+    writeFileSync(join(dir, "home", ".pulumi-state", ".pulumi", "stacks", "node-fleet", "prd.json"), "{}");
+    const run = await fleet("up", "--stack", "prd");
+    expect(run.code).toBe(EXIT.ok);
+    expect(stackCalls(dir)[0]).toEqual(["stack", "select", "--stack", "prd", "--non-interactive"]);
+    const backends = readFileSync(join(dir, "calls.jsonl"), "utf8").trim().split("\n")
+      .map((l) => (JSON.parse(l) as { env: Record<string, string> }).env.PULUMI_BACKEND_URL);
+    expect(new Set(backends.slice(1))).toEqual(new Set([`file://${dir}/home/.pulumi-state`]));
   });
 });
 

@@ -108,6 +108,16 @@ describe("fleet health --heal connected to the stack", () => {
     await runHealth(STACK_ENV);
     expect(incidentOf().attempts).toEqual([expect.objectContaining({ step: "reprovision", ok: false, detail: "error: provision exited 4" })]);
   });
+
+  it("counts no attempt when a deployment holds the stack's lock through every retry: not now, the ladder stays on its rung", async () => {
+    useStandIn(withOutputs({ operations: { up: { events: [], lockedTimes: 99 } } }));
+    await runHealth(STACK_ENV);
+    const incident = incidentOf();
+    expect(incident.attempts).toEqual([]);
+    expect(incident.nextStepAt).toBeGreaterThan(Date.now());
+    const events = readFileSync(join(state, "prd", "events.jsonl"), "utf8");
+    expect(events).toMatch(/not now: a deployment holds the stack's lock .*currently locked.*; the step is tried again later/);
+  }, 60_000);
 });
 
 describe("fleet health without the Pulumi CLI", () => {

@@ -317,7 +317,7 @@ describe("rebuilding a node after the catalog moved its region to another Hetzne
   beforeAll(() => {
     project.edit("catalog/regions.yaml", (t) => t.replace("{ native: fsn1, code: fsn1,", "{ native: fsn1-dc14, code: fsn1,"));
     diffed = change("rebuild stg 001 after a catalog move", "fleet.yaml", (t) => t.replace("stg-sha-het-de-fsn1-001: { image: ubuntu-24.04, rebuild: 1,", "stg-sha-het-de-fsn1-001: { image: ubuntu-24.04, rebuild: 2,"));
-  }, 120_000);
+  }, 600_000);
 
   it("names the location the new server takes: ignoreChanges does not carry into a replacement (continueStepsFromDiff re-checks the program's inputs)", () => {
     expect(diffed.json.code).toBe(10);

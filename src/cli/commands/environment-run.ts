@@ -13,9 +13,11 @@ import { duration } from "../phase-board";
 /** The operations `--env` runs over every stack of an environment. */
 export type EnvironmentOperation = "preview" | "up" | "refresh";
 
-type ErrorClasses = {
+/** The error classes an operation's outcome is told by, loaded with the Automation API. */
+export type ErrorClasses = {
   PulumiCliError: typeof import("../../automation/pulumi-cli").PulumiCliError;
   SecretsConfigError: typeof import("../../automation/workspace").SecretsConfigError;
+  BackendConfigError: typeof import("../../automation/workspace").BackendConfigError;
 };
 type Describe = (err: unknown, known: ErrorClasses) => [number, string[]];
 
@@ -83,9 +85,9 @@ export async function runEnvironment(ctx: { io: Io; env: NodeJS.ProcessEnv }, op
     ctx.io.err(`fleet: no stack of ${opts.environment} in ${resolve(opts.project)} (expected Pulumi.${opts.environment}.yaml or shard files)`);
     return EXIT.usage;
   }
-  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError }] = await Promise.all([
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }] = await Promise.all([
     import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
-  const known = { PulumiCliError, SecretsConfigError };
+  const known = { PulumiCliError, SecretsConfigError, BackendConfigError };
   const auditSinks = auditSinksFromEnv(ctx.env, opts.auditFile);
   const say = (line: string) => (opts.json ? ctx.io.out(line) : ctx.io.err(line));
   if (!opts.json) say(`${operation} of ${stacks.length} stack${stacks.length === 1 ? "" : "s"} of ${opts.environment} (correlation ${correlationId}): ${stacks.join(", ")}`);

@@ -10,7 +10,7 @@ import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
-import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation } from "./environment-run";
+import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation, type ErrorClasses } from "./environment-run";
 
 export interface OperationsEnv {
   readonly io: Io;
@@ -111,9 +111,9 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
     }
   };
   // The Automation API loads the Pulumi SDK (about a second): only a command that runs.
-  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError }] = await Promise.all([
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }] = await Promise.all([
     import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
-  const known = { PulumiCliError, SecretsConfigError };
+  const known = { PulumiCliError, SecretsConfigError, BackendConfigError };
   const fleet = new FleetAutomation({
     stack: opts.stack, projectDir: resolve(opts.project), env: ctx.env,
     auditSinks: auditSinksFromEnv(ctx.env, opts.auditFile), onEvent,
@@ -130,14 +130,11 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
 }
 
 /** The exit code and lines of a failed operation. */
-export function describe(err: unknown, { PulumiCliError, SecretsConfigError }: {
-  PulumiCliError: typeof import("../../automation/pulumi-cli.js").PulumiCliError;
-  SecretsConfigError: typeof import("../../automation/workspace.js").SecretsConfigError;
-}): [number, string[]] {
+export function describe(err: unknown, { PulumiCliError, SecretsConfigError, BackendConfigError }: ErrorClasses): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
-  if (err instanceof SecretsConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
+  if (err instanceof SecretsConfigError || err instanceof BackendConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
   if (err instanceof RangeError) return [EXIT.usage, [`fleet: ${err.message}`]];
   const text = err instanceof Error ? err.message : String(err);
   const cliError = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim()).find((l) => l.startsWith("error:"));
