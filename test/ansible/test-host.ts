@@ -106,7 +106,10 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
     execFileSync("ip", ["link", "set", names.peer, "netns", names.ns]);
     execFileSync("ip", ["addr", "add", `${hostSide}/24`, "dev", names.host]);
     execFileSync("ip", ["link", "set", names.host, "up"]);
-    for (const args of [["addr", "add", `${address}/24`, "dev", names.peer], ["link", "set", names.peer, "up"],
+    // Named eth0 inside, as on a Hetzner server: Virtualmin takes a new domain's default
+    // address from the first interface Webmin counts as Ethernet (first_ethernet_iface).
+    execFileSync("ip", ["-n", names.ns, "link", "set", names.peer, "name", "eth0"]);
+    for (const args of [["addr", "add", `${address}/24`, "dev", "eth0"], ["link", "set", "eth0", "up"],
       ["link", "set", "lo", "up"], ["route", "add", "default", "via", hostSide]]) {
       execFileSync("ip", ["-n", names.ns, ...args]);
     }

@@ -4,7 +4,10 @@ import { onPanel, type PanelNode } from "./panel-node";
 
 /** Lynis warnings that stay on the panel host, each with the reason (docs/panel-host.md
  *  lists them too). Any other warning fails the grading. */
-export const ACCEPTED_LYNIS_WARNINGS: Readonly<Record<string, string>> = {};
+export const ACCEPTED_LYNIS_WARNINGS: Readonly<Record<string, string>> = {
+  "PKGS-7392": "the test image is built from bookworm without its security suite; on a node unattended-upgrades installs them",
+  "NETW-2705": "the test host copies this machine's single resolver; Hetzner's servers get several",
+};
 
 /** The provisioned panel host graded as an auditor would: ssh-audit from outside, Lynis inside. */
 export function describeGrading(node: PanelNode): void {
