@@ -1,5 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { Catalog } from "../catalog/catalog";
@@ -7,12 +8,14 @@ import { validateFleetFile } from "../fleet/validate";
 import { planFleet } from "../plan/node-plan";
 import { displayPath } from "../source/display-path";
 import { hasErrors, InvalidInputError, issueAt } from "../source/issues";
+import { dataOf, parseYamlSource } from "../source/yaml-source";
 import { readStackFile } from "../stack/stack-file";
 import { withTimeout } from "./probes/tcp";
 import type { HealthTarget, NodeAddress } from "./types";
 
 const Address = z.strictObject({
-  address: z.string().min(1),
+  // A port or brackets would only fail later, as a DNS error: probes use the node's own ports.
+  address: z.string().refine((a) => isIP(a) !== 0, "must be an IPv4 or IPv6 address, without a port or brackets"),
   hostKey: z.string().regex(/^ssh-ed25519 [A-Za-z0-9+/=]+( .*)?$/, "must be an ssh-ed25519 public key line").optional(),
   created: z.iso.datetime({ offset: true }).optional(),
   /** `openssl x509 -noout -fingerprint -sha256` of the panel's certificate, recorded at provisioning. */
@@ -58,6 +61,14 @@ export async function resolveTargets(opts: TargetOptions): Promise<HealthTarget[
   const specs = new Map(validation.fleet.nodes.map((n) => [n.hostname, n.spec]));
 
   const listed = opts.targetsFile ? readTargetsFile(opts.targetsFile) : {};
+  const ofStack = new Set(plans.map((p) => p.hostname));
+  const strangers = Object.keys(listed).filter((h) => !ofStack.has(h));
+  if (opts.targetsFile && strangers.length > 0) {
+    // A typo in a hostname would otherwise leave its node to DNS, silently.
+    const at = { file: displayPath(opts.targetsFile), line: 1, col: 1 };
+    throw new InvalidInputError(strangers.map((h) => issueAt(at, "targets-file",
+      `"${h}" is not a node of stack ${opts.stack} (${displayPath(fleetPath)}); correct or remove the entry`)));
+  }
   const unlisted = plans.map((p) => p.hostname).filter((h) => !listed[h]);
   let sourceProblem: string | undefined;
   const fromSource = opts.source && unlisted.length > 0
@@ -99,12 +110,18 @@ export async function resolveTargets(opts: TargetOptions): Promise<HealthTarget[
 export function readTargetsFile(path: string): z.infer<typeof TargetsFileSchema> {
   const file = displayPath(path);
   const at = { file, line: 1, col: 1 };
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+    JSON.parse(text);
   } catch (err) {
     throw new InvalidInputError([issueAt(at, "targets-file", `cannot read targets file: ${(err as Error).message}`)]);
   }
+  // JSON is YAML: read through the YAML checks, a hostname listed twice is named with
+  // both lines instead of JSON.parse keeping the last address.
+  const { source, issues } = parseYamlSource(file, text);
+  if (hasErrors(issues)) throw new InvalidInputError(issues);
+  const data = dataOf(source);
   const parsed = TargetsFileSchema.safeParse(data);
   if (!parsed.success) {
     throw new InvalidInputError(parsed.error.issues.map((iss) => issueAt(at, "targets-file",

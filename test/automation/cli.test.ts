@@ -107,12 +107,13 @@ describe("fleet up", () => {
     }
   });
 
-  it("goes on when the audit webhook is down, saying so once on stderr", async () => {
+  it("goes on when the audit webhook is down, saying so once on stderr, naming only its origin (the path may be the secret)", async () => {
     useStandIn(baseScenario(resources, { operations: { up: { events: deployed() } } }));
     process.env.NODE_FLEET_AUDIT_WEBHOOK = "http://127.0.0.1:9/audit";
     const run = await fleet("up", "--stack", "prd");
     expect(run.code).toBe(EXIT.ok);
-    expect(run.stderr.split("\n").filter((l) => l.startsWith("notice: audit webhook http://127.0.0.1:9/audit failed"))).toHaveLength(1);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("notice: audit webhook http://127.0.0.1:9 failed ("))).toHaveLength(1);
+    expect(run.stderr).not.toContain("/audit");
   });
 });
 

@@ -80,7 +80,10 @@ describe("fleet health", () => {
   it("exits 0 when every node not in maintenance is healthy", async () => {
     const only = join(project.dir, "fleet-one.yaml");
     writeFileSync(only, "defaults: { size: cpx22 }\nnodes:\n  prd-sha-het-de-fsn1-001: { image: debian-12 }\n  prd-sha-het-fi-hel1-001: { image: debian-12, status: maintenance }\n");
-    const run = await fleet("health", ...args(), "--fleet", only, "--state-dir", join(state, "one"));
+    const onlyTargets = join(project.dir, "targets-one.json");
+    const { "prd-sha-het-de-fsn1-002": _notInThisFleet, ...rest } = TARGETS;
+    writeFileSync(onlyTargets, JSON.stringify(rest));
+    const run = await fleet("health", ...args(), "--fleet", only, "--targets", onlyTargets, "--state-dir", join(state, "one"));
     expect(run.code).toBe(0);
   });
 

@@ -51,3 +51,28 @@ describe("fleet health --watch stopped during a round", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe("the targets file", () => {
+  const targets = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return fleet("health", "--stack", "prd", "--project", dir, "--targets", join(dir, name), "--state-dir", join(dir, "t"), "--timeout", "1");
+  };
+
+  it("refuses a hostname listed twice, naming both lines", async () => {
+    const run = await targets("twice.json", '{\n "prd-sha-het-de-fsn1-001": {"address": "127.12.7.1"},\n "prd-sha-het-de-fsn1-001": {"address": "127.12.7.2"}\n}\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('twice.json:3:2: error: duplicate key "prd-sha-het-de-fsn1-001" on lines 2 and 3');
+  });
+
+  it("refuses an entry naming no node of the stack", async () => {
+    const run = await targets("stranger.json", JSON.stringify({ "prd-sha-het-de-fsn1-001": { address: "127.12.7.1" }, "prd-sha-het-de-fsn1-009": { address: "127.12.7.9" } }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"prd-sha-het-de-fsn1-009" is not a node of stack prd');
+  });
+
+  it.each(["127.0.0.1:2222", "[::1]", "node.example.com"])("refuses the address %s, which is no IP address", async (address) => {
+    const run = await targets("port.json", JSON.stringify({ "prd-sha-het-de-fsn1-001": { address } }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("prd-sha-het-de-fsn1-001.address: must be an IPv4 or IPv6 address, without a port or brackets");
+  });
+});
