@@ -102,6 +102,16 @@ describe("readStackConfig", () => {
     expect(readStackConfig().settings.sshSourceCidrs).toEqual(["203.0.113.10/32"]);
   });
 
+  it("refuses the committed example zone, zone id and registration URL where it deploys, naming each fix, and only warns under mocks", () => {
+    pulumi.runtime.setAllConfig(VALID, ["node-fleet:registrationToken"]);
+    expect(() => readStackConfig({ documentationAddresses: "error" })).toThrow(new RegExp([
+      "node-fleet:dnsZone: infra\\.example\\.com .*pulumi config set node-fleet:dnsZone <your-zone> -s stg\\n",
+      "  node-fleet:cloudflareZoneId: 023e105f4ecef8ad9ca31a8372d0c353 .*pulumi config set node-fleet:cloudflareZoneId <zone-id> -s stg\\n",
+      "  node-fleet:registrationUrl: https://platform\\.example\\.com/api/nodes .*pulumi config set node-fleet:registrationUrl <https-url> -s stg$",
+    ].join("")));
+    expect(readStackConfig().settings.dnsZone).toBe("infra.example.com");
+  });
+
   it("asks for the registration token while auto-registration is on", () => {
     const { ["node-fleet:registrationToken"]: _token, ...withoutToken } = VALID;
     expect(withConfig(withoutToken)).toThrow(/pulumi config set --secret node-fleet:registrationToken <token> -s stg/);

@@ -4,6 +4,7 @@ import type { Severity } from "../source/issues";
 import { didYouMean } from "../source/suggest";
 import { describeZodIssue, objectKeysAt } from "../source/zod-issues";
 import { documentationRange, parseCidr } from "./cidr";
+import { DOCUMENTATION_ZONE_ID, documentationUrlHost, isDocumentationDomain } from "./example-values";
 import type { ConfigValue } from "./pulumi-config";
 import { shardEnvironment } from "./shards";
 import { CONFIG_NAMESPACE, SECRET_KEYS, StackSettingsFields, StackSettingsSchema, type StackSettings } from "./settings";
@@ -30,8 +31,9 @@ export interface ParsedStackConfig {
 }
 
 export interface ParseOptions {
-  /** Admin sources in documentation ranges (RFC 5737, RFC 3849): an error for anything
-   *  that deploys, a warning for the offline plan of the bundled example. */
+  /** Admin sources in documentation ranges (RFC 5737, RFC 3849), and the example DNS
+   *  zone, zone id and registration URL (example-values.ts): an error for anything that
+   *  deploys, a warning for the offline plan of the bundled example. */
   readonly documentationAddresses: "error" | "warning";
 }
 
@@ -75,7 +77,7 @@ export function parseStackConfig(values: ReadonlyMap<string, ConfigValue>, stack
     problems.push(problemAt(`${CONFIG_NAMESPACE}:environment`, [], "value", `${CONFIG_NAMESPACE}:environment is "${settings.environment}" ` +
       `but the stack is "${stack}"; a stack deploys its own environment: ${fixSet(`${CONFIG_NAMESPACE}:environment`, [], stack, stack)}`));
   }
-  if (settings) problems.push(...openAndExampleSources(settings, stack, options));
+  if (settings) problems.push(...openAndExampleSources(settings, stack, options), ...exampleValues(settings, stack, options));
   return { ...(problems.some((p) => p.severity === "error") || !settings ? {} : { settings }), problems, secretsSet };
 }
 
@@ -149,6 +151,30 @@ function openAndExampleSources(settings: StackSettings, stack: string, options: 
         `; set your admin sources (the whole list): pulumi config set ${key} '["<your-cidr>"]' -s ${stack}` });
   }
   return problems;
+}
+
+/** The bundled example's DNS zone, Cloudflare zone id and registration URL: a real run
+ *  would create billed servers and then fail at DNS or registration, so it stops before
+ *  any resource is declared. */
+function exampleValues(settings: StackSettings, stack: string, options: ParseOptions): ConfigProblem[] {
+  const found: { field: string; value: string; why: string; placeholder: string }[] = [];
+  if (isDocumentationDomain(settings.dnsZone)) {
+    found.push({ field: "dnsZone", value: settings.dnsZone, why: "is a domain reserved for documentation (RFC 2606)", placeholder: "<your-zone>" });
+  }
+  if (settings.cloudflareZoneId === DOCUMENTATION_ZONE_ID) {
+    found.push({ field: "cloudflareZoneId", value: settings.cloudflareZoneId, why: "is the zone id of Cloudflare's API examples", placeholder: "<zone-id>" });
+  }
+  const url = settings.registrationUrl;
+  const host = url === undefined ? undefined : documentationUrlHost(url);
+  if (url !== undefined && host !== undefined) {
+    found.push({ field: "registrationUrl", value: url, why: `names ${host}, a host reserved for documentation (RFC 2606)`, placeholder: "<https-url>" });
+  }
+  const outcome = options.documentationAddresses === "error" ? "a real deployment cannot use it" : "fine for this offline example, but `pulumi up` refuses it";
+  return found.map(({ field, value, why, placeholder }) => {
+    const key = `${CONFIG_NAMESPACE}:${field}`;
+    return { key, path: [], at: "value", severity: options.documentationAddresses,
+      message: `${key}: ${value} ${why}; ${outcome}; set your own: pulumi config set ${key} ${placeholder} -s ${stack}` };
+  });
 }
 
 /** How a value typed by the schema is read from the text Pulumi hands over: maps and

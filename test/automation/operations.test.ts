@@ -435,7 +435,7 @@ describe("the Pulumi CLI itself", () => {
 
   it("stops before the CLI when a self-managed backend has no passphrase for the stack's secrets", async () => {
     h = harness(baseScenario(resources), { env: { PULUMI_BACKEND_URL: "file:///tmp/nowhere" } });
-    await expect(h.fleet.up()).rejects.toThrow(/stack prd keeps its secrets with a passphrase on backend file:\/\/\/tmp\/nowhere: set PULUMI_CONFIG_PASSPHRASE/);
+    await expect(h.fleet.up()).rejects.toThrow(/stack prd keeps its secrets with a passphrase on backend file:\/\/\/tmp\/nowhere \(from PULUMI_BACKEND_URL\): set PULUMI_CONFIG_PASSPHRASE/);
     expect(argsOf(h.calls())).toEqual([]);
   });
 });

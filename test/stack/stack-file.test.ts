@@ -16,8 +16,8 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 function stg(extra: string, stack = "stg"): ReturnType<typeof readStackFile> {
   const base: Record<string, string> = {
     "node-fleet:environment": stack,
-    "node-fleet:dnsZone": "infra.example.com",
-    "node-fleet:cloudflareZoneId": "023e105f4ecef8ad9ca31a8372d0c353",
+    "node-fleet:dnsZone": "infra.hosting-co.net",
+    "node-fleet:cloudflareZoneId": "5c1e0a77b2d94e0f8a3b6c2d1e4f7a90",
     "node-fleet:sshSourceCidrs": '["10.20.0.0/16", "fd00:10::/48"]',
     "node-fleet:panelSourceCidrs": '["10.20.0.0/16"]',
     "node-fleet:features": "{autoRegistration: false}",
@@ -68,8 +68,28 @@ describe("readStackFile: the committed stack files", () => {
   });
 
   it("warns that dev opens SSH and Webmin to the world", () => {
-    expect(readStackFile(ROOT, "dev").issues).toEqual([expect.objectContaining({ severity: "warning", line: 13,
+    expect(readStackFile(ROOT, "dev").issues.filter((i) => !i.message.includes("example"))).toEqual([expect.objectContaining({ severity: "warning", line: 13,
       message: "SSH (22) and Webmin (10000) of every dev node are open to the world (allowAdminFromAnywhere)" })]);
+  });
+
+  it.each(["prd", "stg", "dev"])("plans the example zone, zone id and registration URL of %s with a warning each", (name) => {
+    const { stack, issues } = readStackFile(ROOT, name);
+    expect(stack).toBeDefined();
+    expect(issues.filter((i) => i.severity === "warning").map((i) => i.message)).toEqual(expect.arrayContaining([
+      `node-fleet:dnsZone: infra.example.com is a domain reserved for documentation (RFC 2606); fine for this offline example, but \`pulumi up\` refuses it; set your own: pulumi config set node-fleet:dnsZone <your-zone> -s ${name}`,
+      `node-fleet:cloudflareZoneId: 023e105f4ecef8ad9ca31a8372d0c353 is the zone id of Cloudflare's API examples; fine for this offline example, but \`pulumi up\` refuses it; set your own: pulumi config set node-fleet:cloudflareZoneId <zone-id> -s ${name}`,
+      `node-fleet:registrationUrl: https://platform.example.com/api/nodes names platform.example.com, a host reserved for documentation (RFC 2606); fine for this offline example, but \`pulumi up\` refuses it; set your own: pulumi config set node-fleet:registrationUrl <https-url> -s ${name}`,
+    ]));
+  });
+
+  it("refuses the example zone, zone id and registration URL where the config deploys, naming each fix", () => {
+    const { stack, issues } = readStackFile(ROOT, "prd", { documentationAddresses: "error" });
+    expect(stack).toBeUndefined();
+    const errors = issues.filter((i) => i.severity === "error").map((i) => i.message);
+    for (const [key, placeholder] of [["dnsZone", "<your-zone>"], ["cloudflareZoneId", "<zone-id>"], ["registrationUrl", "<https-url>"]]) {
+      expect(errors).toContainEqual(expect.stringMatching(new RegExp(
+        `^node-fleet:${key}: .*; a real deployment cannot use it; set your own: pulumi config set node-fleet:${key} ${placeholder} -s prd$`)));
+    }
   });
 });
 
@@ -178,6 +198,15 @@ describe("readStackFile: messages", () => {
   it("rejects an environment that is not the stack name", () => {
     expect(stg("  node-fleet:environment: prd\n").issues).toEqual([expect.objectContaining({ line: 7, col: 27,
       message: 'node-fleet:environment is "prd" but the stack is "stg"; a stack deploys its own environment: pulumi config set node-fleet:environment stg -s stg' })]);
+  });
+
+  it.each(["infra.example.net", "example.org", "nodes.test", "zone.example"])("names the documentation domain %s as an example DNS zone", (zone) => {
+    expect(messages(stg(`  node-fleet:dnsZone: ${zone}\n`))).toContainEqual(
+      expect.stringMatching(new RegExp(`^node-fleet:dnsZone: ${zone.replace(/\./g, "\\.")} is a domain reserved for documentation \\(RFC 2606\\)`)));
+  });
+
+  it("takes a zone that only resembles an example name as a real one", () => {
+    expect(messages(stg("  node-fleet:dnsZone: example.com.hosting-co.net\n"))).toEqual([]);
   });
 
   it("requires a registration URL while auto-registration is on", () => {
