@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { HealthEvent } from "../events/health-event";
 import { NodeRecordSchema, type NodeRecord } from "./model";
+import { ageMs, breakStaleLock } from "../source/file-lock";
 import { processAlive } from "../source/fs-helpers";
 
 const StateFileSchema = z.object({
@@ -71,10 +72,13 @@ export class StateDir {
   }
 
   /** Takes the directory for this process. A lock left by a process that is gone
-   *  is taken over; one held by a live process is refused with who holds it. */
+   *  is taken over, under the breaker of src/source/file-lock.ts: two runs that find the
+   *  same stale lock cannot both take it over (the second would delete the first one's
+   *  fresh lock) and so run recovery twice. One held by a live process, or created a
+   *  moment ago and not yet filled in, is refused with who holds it. */
   lock(mode: "watch" | "once"): () => void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    for (let tries = 0; tries < 2; tries++) {
+    for (let tries = 0; tries < 3; tries++) {
       try {
         const fd = openSync(this.lockFile, "wx", 0o600);
         writeFileSync(fd, JSON.stringify({ pid: process.pid, mode, since: new Date().toISOString() }));
@@ -83,16 +87,27 @@ export class StateDir {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         const holder = readHolder(this.lockFile);
-        if (holder && processAlive(holder.pid)) {
-          throw new StateLockedError(`another \`fleet health${holder.mode === "watch" ? " --watch" : ""}\` (pid ${holder.pid}, since ${holder.since}) ` +
-            `is checking stack ${this.stack} with state directory ${this.dir}; stop it first, or give this run another --state-dir`);
+        if (!this.lockIsStale()) {
+          const who = holder ? `another \`fleet health${holder.mode === "watch" ? " --watch" : ""}\` (pid ${holder.pid}, since ${holder.since})` : "another `fleet health` that is starting";
+          throw new StateLockedError(`${who} is checking stack ${this.stack} with state directory ${this.dir}; stop it first, or give this run another --state-dir`);
         }
-        rmSync(this.lockFile, { force: true });
+        breakStaleLock(this.lockFile, () => this.lockIsStale());
       }
     }
     throw new StateLockedError(`cannot take the lock ${this.lockFile}`);
   }
+
+  /** Its holder's process is gone, or it never got a holder (its writer died between
+   *  creating and filling it, which takes microseconds: older than UNFILLED_LOCK_MS). */
+  private lockIsStale(): boolean {
+    const age = ageMs(this.lockFile);
+    if (age === undefined) return true;
+    const holder = readHolder(this.lockFile);
+    return holder ? !processAlive(holder.pid) : age > UNFILLED_LOCK_MS;
+  }
 }
+
+const UNFILLED_LOCK_MS = 5_000;
 
 export class StateLockedError extends Error {}
 export class StateFileError extends Error {}

@@ -38,7 +38,7 @@ export function withFileLock<T>(path: string, work: () => T, options: LockOption
   for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
     if (tryCreate(lock)) break;
     if (isStale(lock, options.foreignStaleMs ?? 10 * 60_000)) {
-      breakStale(lock, options.foreignStaleMs ?? 10 * 60_000);
+      breakStaleLock(lock, () => isStale(lock, options.foreignStaleMs ?? 10 * 60_000));
       continue;
     }
     if (Date.now() > deadline) {
@@ -94,7 +94,11 @@ function isStale(lock: string, foreignStaleMs: number): boolean {
   return started !== undefined && started > Date.parse(holder.since) + PID_REUSE_SLACK_MS;
 }
 
-function breakStale(lock: string, foreignStaleMs: number): void {
+/** Removes `lock` if `stillStale()` holds under a second short-lived lock (`<lock>.break`):
+ *  of two processes that both found it stale, the second sees the first one's fresh lock
+ *  and leaves it, instead of deleting it and taking the lock too. Also for lock files of
+ *  other formats (src/health/store.ts). */
+export function breakStaleLock(lock: string, stillStale: () => boolean): void {
   const breaker = `${lock}.break`;
   // A breaker is held for microseconds; one left behind by a crashed process is old.
   if (!tryCreate(breaker)) {
@@ -102,7 +106,7 @@ function breakStale(lock: string, foreignStaleMs: number): void {
     return;
   }
   try {
-    if (isStale(lock, foreignStaleMs)) unlinkQuietly(lock);
+    if (stillStale()) unlinkQuietly(lock);
   } finally {
     unlinkQuietly(breaker);
   }
@@ -123,7 +127,8 @@ function readHolder(lock: string): Holder | undefined {
   }
 }
 
-function ageMs(path: string): number | undefined {
+/** How long ago `path` was last written, or undefined when it is gone. */
+export function ageMs(path: string): number | undefined {
   try {
     return Date.now() - statSync(path).mtimeMs;
   } catch {
