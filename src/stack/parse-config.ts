@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENVIRONMENTS } from "../fleet/naming";
 import type { Severity } from "../source/issues";
-import { didYouMean } from "../source/suggest";
+import { didYouMean, editDistance } from "../source/suggest";
 import { describeZodIssue, objectKeysAt } from "../source/zod-issues";
 import { documentationRange, parseCidr } from "./cidr";
 import { DOCUMENTATION_ZONE_ID, documentationUrlHost, isDocumentationDomain } from "./example-values";
@@ -94,6 +94,12 @@ function sortKeys(values: ReadonlyMap<string, ConfigValue>, stack: string) {
   for (const [key, value] of values) {
     const inNamespace = key.startsWith(`${CONFIG_NAMESPACE}:`);
     const name = key.slice(key.indexOf(":") + 1);
+    const namespace = key.slice(0, key.indexOf(":"));
+    if (!inNamespace && editDistance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= 2) {
+      problems.push(problemAt(key, [], "key", `"${key}" is in namespace "${namespace}", not ${CONFIG_NAMESPACE}: the stack reads only ${CONFIG_NAMESPACE}: keys, ` +
+        `so this setting would silently not apply; rename it: pulumi config rm ${quoted(key)} -s ${stack} && pulumi config set ${quoted(`${CONFIG_NAMESPACE}:${name}`)} <value> -s ${stack}`));
+      continue;
+    }
     const isSetting = inNamespace && name in StackSettingsFields.shape;
     if (value.secret) {
       secretsSet.push(key);

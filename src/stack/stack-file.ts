@@ -3,10 +3,10 @@ import { decodeUtf8 } from "../source/text-file";
 import { join } from "node:path";
 import { displayPath } from "../source/display-path";
 import { hasErrors, issueAt, type Issue } from "../source/issues";
-import { parseYamlSource, posOfPath } from "../source/yaml-source";
+import { nodeAt, parseYamlSource, posOfPath } from "../source/yaml-source";
 import { parseStackConfig, stackNameProblem, type ParseOptions } from "./parse-config";
 import type { ConfigValue } from "./pulumi-config";
-import type { StackSettings } from "./settings";
+import { CONFIG_NAMESPACE, type StackSettings } from "./settings";
 import { stackYamlConfig } from "./stack-yaml";
 
 /** What a committed Pulumi.<stack>.yaml says, without Pulumi: the settings, and which
@@ -43,6 +43,11 @@ export function readStackFile(dir: string, stack: string, options: ParseOptions 
   if (hasErrors(issues)) return { issues };
   const config = stackYamlConfig(source);
   issues.push(...config.issues);
+  if (nodeAt(source, ["environment"]) !== undefined) {
+    issues.push(issueAt(posOfPath(source, ["environment"], "key"), "stack-environment", "environment: imports Pulumi ESC environments, whose " +
+      `pulumiConfig can set or change any ${CONFIG_NAMESPACE}: key at deploy time; \`fleet plan\`, \`fleet diff\` and reviewers read only this file and cannot see those values; ` +
+      `keep ${CONFIG_NAMESPACE}: settings in config: here and import only values outside ${CONFIG_NAMESPACE}:`, "warning"));
+  }
   const parsed = parseStackConfig(config.values, stack, options);
   for (const problem of parsed.problems) {
     const written = config.writtenAs.get(problem.key);

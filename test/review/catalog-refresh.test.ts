@@ -8,6 +8,7 @@ import { loadCatalog } from "../../src/catalog/load";
 import { parseFleet } from "../../src/fleet/load";
 import { planFleet } from "../../src/plan/node-plan";
 import { StackSettingsSchema } from "../../src/stack/settings";
+import { fetchHetznerPrices, HetznerApiError, MAX_PAGES, MAX_RATE_LIMIT_RETRIES, REQUEST_BUDGET } from "../../src/catalog/refresh/hetzner-api";
 
 const ROOT = join(__dirname, "../..");
 
@@ -47,19 +48,62 @@ function offered(without: readonly string[] = []) {
 
 let server: Server;
 let endpoint: string;
-const requests: { url: string; auth: string | undefined }[] = [];
+const requests: { url: string; auth: string | undefined; at: number }[] = [];
 
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res) => {
-    requests.push({ url: req.url ?? "", auth: req.headers.authorization });
+    requests.push({ url: req.url ?? "", auth: req.headers.authorization, at: Date.now() });
     const json = (status: number, body: unknown) => { res.writeHead(status, { "content-type": "application/json" }); res.end(JSON.stringify(body)); };
-    const pages = req.headers.authorization === "Bearer test-token" ? offered()
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const meta = (next: number | null) => ({ pagination: { page, per_page: 50, previous_page: null, next_page: next, last_page: null, total_entries: null } });
+    const seen = (path: string) => requests.filter((r) => r.auth === req.headers.authorization && r.url === path).length;
+    switch (req.headers.authorization) {
+      case "Bearer cut-off":
+        res.writeHead(200, { "content-type": "application/json", "content-length": "5000" });
+        return void res.write('{"pricing": {"currency": "EU', () => setTimeout(() => res.destroy(), 50));
+      case "Bearer not-json":
+        return void res.writeHead(200, { "content-type": "application/json" }).end('{"pricing": {"currency": "EUR", ');
+      case "Bearer stalls":
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.write('{"pricing": ');
+      case "Bearer server-error":
+        return json(503, { error: { code: "maintenance", message: "the API is under maintenance" } });
+      case "Bearer rate-limited-once":
+        if (seen(req.url ?? "") === 1) {
+          res.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
+          return void res.end(JSON.stringify({ error: { code: "rate_limit_exceeded", message: "limit of 3600 requests per hour reached" } }));
+        }
+        break;
+      case "Bearer rate-limited":
+        res.writeHead(429, { "content-type": "application/json", "retry-after": "0" });
+        return void res.end(JSON.stringify({ error: { code: "rate_limit_exceeded", message: "limit of 3600 requests per hour reached" } }));
+      case "Bearer same-page":
+        if (url.pathname === "/v1/server_types") return json(200, { server_types: [], meta: meta(page) });
+        break;
+      case "Bearer endless":
+        if (url.pathname === "/v1/server_types") return json(200, { server_types: [], meta: meta(page + 1) });
+        break;
+      case "Bearer endless-rate-limited":
+        if (url.pathname === "/v1/server_types") {
+          if (seen(req.url ?? "") === 1) return void res.writeHead(429, { "retry-after": "0" }).end();
+          return json(200, { server_types: [], meta: meta(page + 1) });
+        }
+        break;
+      case "Bearer comma-price":
+        if (url.pathname === "/v1/server_types") {
+          const [first] = offered();
+          const odd = { ...first![0]!, prices: [{ ...first![0]!.prices[0]!, price_monthly: { net: "3,49", gross: "4,15" } }] };
+          return json(200, { server_types: [odd], meta: meta(null) });
+        }
+        break;
+    }
+    const pages = ["Bearer test-token", "Bearer rate-limited-once", "Bearer same-page", "Bearer endless", "Bearer endless-rate-limited", "Bearer comma-price"]
+      .includes(req.headers.authorization ?? "") ? offered()
       : req.headers.authorization === "Bearer token-without-cpx62" ? offered(["cpx62"]) : undefined;
     if (!pages) return json(401, { error: { code: "unauthorized", message: "unable to authenticate" } });
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/v1/pricing") return json(200, { pricing: { currency: "EUR", vat_rate: "19.00", server_types: [] } });
     if (url.pathname === "/v1/server_types") {
-      const page = Number(url.searchParams.get("page") ?? 1);
       return json(200, {
         server_types: pages[page - 1] ?? [],
         meta: { pagination: { page, per_page: 50, previous_page: page > 1 ? page - 1 : null, next_page: page < pages.length ? page + 1 : null, last_page: pages.length, total_entries: pages.flat().length } },
@@ -70,7 +114,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => new Promise<void>((resolve) => {
+  server.close(() => resolve());
+  server.closeAllConnections();
+}));
 
 /** `fleet catalog refresh` in its own process against the local API, on a copy of the catalog. */
 function refresh(token: string | undefined, ...args: string[]) {
@@ -162,5 +209,92 @@ describe("fleet catalog refresh failures change nothing", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("refused the token (401)");
     expect(readFileSync(join(run.dir, "sizes.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "catalog/sizes.yaml"), "utf8"));
+  });
+});
+
+describe("fleet catalog refresh when the API misbehaves", () => {
+  const unchanged = (dir: string) => expect(readFileSync(join(dir, "sizes.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "catalog/sizes.yaml"), "utf8"));
+  const calls = (token: string) => requests.filter((r) => r.auth === `Bearer ${token}`);
+
+  it("exits 69, not 70, when the connection closes in the middle of the answer", async () => {
+    const run = await refresh("cut-off");
+    expect(run.stderr).toContain("GET /pricing: the connection closed before the answer was complete");
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(run.code).toBe(69);
+    unchanged(run.dir);
+  });
+
+  it("exits 69 when a complete answer is not JSON", async () => {
+    const run = await refresh("not-json");
+    expect(run.stderr).toContain("GET /pricing: the answer is not complete JSON");
+    expect(run.code).toBe(69);
+  });
+
+  it("gives up on a body that stops arriving once the request's time is up", async () => {
+    const started = Date.now();
+    const failure = await fetchHetznerPrices("stalls", endpoint, { timeoutMs: 300 }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(HetznerApiError);
+    expect((failure as HetznerApiError).message).toBe("GET /pricing: no complete answer within 0.3 s (no answer in time); try again later");
+    expect((failure as HetznerApiError).exitCode).toBe(69);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("exits 69 on a server error, quoting the API's own message", async () => {
+    const run = await refresh("server-error");
+    expect(run.stderr).toContain("GET /pricing answered 503 Service Unavailable: the API is under maintenance (maintenance)");
+    expect(run.code).toBe(69);
+  });
+
+  // hcloud-python 2.x, hcloud/_client.py Client.request: an answer with error code
+  // rate_limit_exceeded is retried up to _retry_max_retries = 5 times after a backoff.
+  it("retries a 429 after the Retry-After the API asks for, then goes on", async () => {
+    const run = await refresh("rate-limited-once");
+    expect(run.code).toBe(0);
+    const pricing = calls("rate-limited-once").filter((r) => r.url === "/v1/pricing");
+    expect(pricing).toHaveLength(2);
+    expect(pricing[1]!.at - pricing[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("stops after five retries of a 429, exiting 69 with the API's words", async () => {
+    const run = await refresh("rate-limited");
+    expect(run.stderr).toContain(`GET /pricing answered 429 Too Many Requests: limit of 3600 requests per hour reached (rate_limit_exceeded) (still rate limited after ${MAX_RATE_LIMIT_RETRIES} retries)`);
+    expect(run.code).toBe(69);
+    expect(calls("rate-limited")).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
+  });
+
+  it("stops when next_page does not advance, naming the page", async () => {
+    const run = await refresh("same-page");
+    expect(run.stderr).toContain("GET /server_types?page=1&per_page=50: next_page is 1, which does not advance past page 1; stopped paging");
+    expect(run.code).toBe(69);
+    expect(calls("same-page")).toHaveLength(2);
+    unchanged(run.dir);
+  });
+
+  it(`stops paging after ${MAX_PAGES} pages`, async () => {
+    const run = await refresh("endless");
+    expect(run.stderr).toContain(`GET /server_types: more than ${MAX_PAGES} pages of server types`);
+    expect(run.code).toBe(69);
+    expect(calls("endless")).toHaveLength(1 + MAX_PAGES);
+  });
+
+  it(`sends no more than ${REQUEST_BUDGET} requests in one refresh, retries included`, async () => {
+    const run = await refresh("endless-rate-limited");
+    expect(run.stderr).toContain(`stopped after ${REQUEST_BUDGET} requests, the budget of one refresh`);
+    expect(run.code).toBe(69);
+    expect(calls("endless-rate-limited")).toHaveLength(REQUEST_BUDGET);
+  });
+
+  it("names a price that is no decimal where the API gave it, and changes nothing", async () => {
+    const run = await refresh("comma-price");
+    expect(run.stderr).toContain("GET /server_types?page=1&per_page=50: unexpected answer: server_types.0.prices.0.price_monthly.net: is not a decimal price");
+    expect(run.stderr).not.toMatch(/catalog-refresh-\w+\/sizes\.yaml/);
+    expect(run.code).toBe(69);
+    unchanged(run.dir);
+  });
+
+  it("names the catalog's own sizes.yaml, not a scratch copy, when the result would not load", async () => {
+    const run = await refresh("token-without-cpx62");
+    expect(run.stderr).toContain(`${join(run.dir, "sizes.yaml")}:`);
+    expect(run.stderr.split("\n").filter((l) => l.includes("sizes.yaml:") && !l.startsWith(run.dir))).toEqual([]);
   });
 });

@@ -351,3 +351,30 @@ describe("off-node backups in the stack file", () => {
       "node-fleet:offsiteBackupSecretKey is a secret stored in plain text; encrypt it: pulumi config set --secret node-fleet:offsiteBackupSecretKey <value> -s stg");
   });
 });
+
+describe("readStackFile: settings the offline plan would not see", () => {
+  it("refuses a key whose namespace is a typo of node-fleet, which the stack would silently not apply", () => {
+    const result = stg("  node-flet:protect: true\n");
+    expect(result.stack).toBeUndefined();
+    expect(result.issues).toEqual([expect.objectContaining({ line: 8, col: 3, severity: "error",
+      message: '"node-flet:protect" is in namespace "node-flet", not node-fleet: the stack reads only node-fleet: keys, so this setting would silently not apply; ' +
+        "rename it: pulumi config rm node-flet:protect -s stg && pulumi config set node-fleet:protect <value> -s stg" })]);
+  });
+
+  it("refuses a namespace that differs from node-fleet only in case", () => {
+    expect(messages(stg("  Node-Fleet:protect: true\n"))).toEqual([expect.stringContaining('"Node-Fleet:protect" is in namespace "Node-Fleet", not node-fleet')]);
+  });
+
+  it("leaves other providers' namespaces alone", () => {
+    const result = stg("  hcloud:token:\n    secure: v1:abc\n");
+    expect(result.stack).toBeDefined();
+    expect(result.issues).toEqual([]);
+  });
+
+  it("warns that an ESC environment import can change node-fleet settings that plan and diff cannot see", () => {
+    const result = stg("environment:\n  - fleet/stg\n");
+    expect(result.stack).toBeDefined();
+    expect(result.issues).toEqual([expect.objectContaining({ line: 8, col: 1, severity: "warning", code: "stack-environment",
+      message: expect.stringContaining("environment: imports Pulumi ESC environments, whose pulumiConfig can set or change any node-fleet: key at deploy time") })]);
+  });
+});

@@ -1,9 +1,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { readCatalog } from "../../catalog/load";
 import { DEFAULT_ENDPOINT, fetchHetznerPrices, HetznerApiError } from "../../catalog/refresh/hetzner-api";
 import { rewriteSizes } from "../../catalog/refresh/rewrite-sizes";
+import { displayPath } from "../../source/display-path";
 import { InvalidInputError } from "../../source/issues";
 import { EXIT, type Io } from "../format";
 import { replaceFileContent } from "../../source/replace-file";
@@ -34,7 +35,7 @@ export async function catalogRefreshCommand(io: Io, env: NodeJS.ProcessEnv, opts
   } catch (err) {
     if (err instanceof HetznerApiError) {
       io.err(`fleet catalog refresh: ${err.message}`);
-      return EXIT.invalidInput;
+      return err.exitCode === 1 ? EXIT.invalidInput : EXIT.serviceUnreachable;
     }
     throw err;
   }
@@ -49,13 +50,18 @@ export async function catalogRefreshCommand(io: Io, env: NodeJS.ProcessEnv, opts
     return EXIT.ok;
   }
   // Load the new catalog from a scratch copy first: a refresh never leaves a catalog
-  // that does not load.
+  // that does not load. Its issues name the catalog's own files: the scratch copy is
+  // gone by the time the operator reads them.
   const scratch = mkdtempSync(join(tmpdir(), "catalog-refresh-"));
   try {
     cpSync(opts.catalogDir, scratch, { recursive: true });
     writeFileSync(join(scratch, "sizes.yaml"), report.text);
     const check = readCatalog(scratch);
-    if (!check.catalog) throw new InvalidInputError(check.issues);
+    if (!check.catalog) {
+      const scratchPrefix = displayPath(scratch);
+      throw new InvalidInputError(check.issues.map((issue) => issue.file.startsWith(scratchPrefix)
+        ? { ...issue, file: displayPath(join(opts.catalogDir, relative(scratchPrefix, issue.file))) } : issue));
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
