@@ -40,6 +40,9 @@ trap 'umount -R "$building/proc" 2>/dev/null || true; rm -rf "$building"' EXIT
 trap 'exit 1' INT TERM
 echo "building the panel image in $building (several minutes, once per machine and pin)" >&2
 cp -a --reflink=auto "$base/." "$building/"
+# The base image's directory is mktemp's 0700: as "/" it would lock out every service
+# user (mariadb-install-db runs as mysql).
+chmod 0755 "$building"
 rm -f "$building/.complete"
 work="$building/root/panel-build"
 mkdir -p "$work"
@@ -80,11 +83,6 @@ cat > "$work/install.sh" <<SCRIPT
 #!/bin/sh
 set -eu
 cd /root/panel-build
-# mariadb-server's postinst could not create the system tables in the chroot.
-if [ ! -d /var/lib/mysql/mysql ]; then
-  mariadb-install-db --user=mysql --auth-root-authentication-method=socket >/dev/null
-  systemctl restart mariadb
-fi
 dpkg -i debs/webmin_${webmin_version}_all.deb
 dpkg -i debs/webmin-virtual-server_${virtualmin_version}_all.deb
 cp -r Virtualmin-Config-$config_version/lib/Virtualmin /usr/share/perl5/

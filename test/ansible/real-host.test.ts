@@ -91,7 +91,7 @@ describe("provisioning a fresh Debian 12 host", () => {
 
   it("creates the backup directory for root only, and the backup schedule", () => {
     expect(on("stat -c '%a %U' /var/backups/virtualmin")).toBe("700 root");
-    expect(on("cat /etc/cron.d/node-fleet-backup")).toMatch(/^0 2 \* \* \* root virtualmin backup-domain --all-domains .* --purge 7 /m);
+    expect(on("cat /etc/cron.d/node-fleet-backup")).toMatch(/^0 2 \* \* \* root umask 077; virtualmin backup-domain --all-domains .* --purge 7 /m);
   });
 
   it("records the pinned Virtualmin versions", () => {
