@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import type { HealthEvent } from "../events/health-event";
@@ -27,9 +28,11 @@ export class StateDir {
   /** The saved state, or an empty one on the first run. A damaged file stops the
    *  run rather than silently forgetting open incidents. */
   load(): HealthState {
+    this.refuseSharedDir();
     let text: string;
     try {
-      text = readFileSync(this.stateFile, "utf8");
+      const fd = openPlainFile(this.stateFile, constants.O_RDONLY);
+      try { text = readFileSync(fd, "utf8"); } finally { closeSync(fd); }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, stack: this.stack, nodes: [], notified: {} };
       throw err;
@@ -51,8 +54,10 @@ export class StateDir {
    *  the old one: a crash leaves either the old or the new state, never half. */
   save(state: HealthState): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w", 0o600);
+    this.refuseSharedDir();
+    // A name nobody can guess, created exclusively: nothing planted in advance is written through.
+    const tmp = `${this.stateFile}.${randomBytes(8).toString("hex")}.tmp`;
+    const fd = openPlainFile(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
     try {
       writeFileSync(fd, `${JSON.stringify(state, null, 1)}\n`);
       fsyncSync(fd);
@@ -68,7 +73,29 @@ export class StateDir {
   append(events: readonly HealthEvent[]): void {
     if (events.length === 0) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    appendFileSync(this.eventsFile, events.map((e) => `${JSON.stringify({ ...e, time: new Date(e.at).toISOString() })}\n`).join(""), { mode: 0o600 });
+    this.refuseSharedDir();
+    const fd = openPlainFile(this.eventsFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+    try {
+      writeFileSync(fd, events.map((e) => `${JSON.stringify({ ...e, time: new Date(e.at).toISOString() })}\n`).join(""));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** A directory anyone can write is one where another user plants links or files the
+   *  checker then writes through or reads as its state: refused, not worked around. */
+  private refuseSharedDir(): void {
+    let mode: number;
+    try {
+      mode = statSync(this.dir).mode;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    if ((mode & 0o002) !== 0) {
+      throw new StateFileError(`health state directory ${this.dir} can be written by every user (mode ${(mode & 0o7777).toString(8)}), ` +
+        `who could plant links or files in it; chmod o-w ${this.dir}, or give a --state-dir of your own`);
+    }
   }
 
   /** Takes the directory for this process. A lock left by a process that is gone
@@ -111,6 +138,28 @@ const UNFILLED_LOCK_MS = 5_000;
 
 export class StateLockedError extends Error {}
 export class StateFileError extends Error {}
+
+/** Opens a file of the state directory without following a link at its name (O_NOFOLLOW:
+ *  ELOOP), never a FIFO or device planted there (O_NONBLOCK: opening one does not
+ *  wait for a writer), mode 0600 when it is created. */
+function openPlainFile(file: string, flags: number): number {
+  let fd: number;
+  try {
+    fd = openSync(file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new StateFileError(`${file} is a symbolic link; the health state directory holds only its own plain files; remove the link`);
+    }
+    throw err;
+  }
+  // A directory there fails on reading with EISDIR, which the command names as such.
+  const stat = fstatSync(fd);
+  if (!stat.isFile() && !stat.isDirectory()) {
+    closeSync(fd);
+    throw new StateFileError(`${file} is not a regular file; the health state directory holds only its own plain files; remove it`);
+  }
+  return fd;
+}
 
 function readHolder(file: string): { pid: number; mode: string; since: string } | undefined {
   try {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import type { HealthEvent } from "../../src/health/events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { StateDir, StateLockedError } from "../../src/health/store";
+import { StateDir, StateFileError, StateLockedError } from "../../src/health/store";
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "fleet-health-store-")); });
@@ -56,5 +57,50 @@ describe("health state directory", () => {
     expect(JSON.parse(readFileSync(join(dir, "lock"), "utf8"))).toMatchObject({ pid: process.pid, mode: "watch" });
     release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("health state directory others can reach", () => {
+  const event: HealthEvent = { type: "fleet.held", at: Date.parse("2026-11-22T06:00:00Z"), hostname: "fleet", message: "x" };
+  let victim: string;
+  beforeEach(() => {
+    victim = join(mkdtempSync(join(tmpdir(), "fleet-health-victim-")), "victim");
+    writeFileSync(victim, "precious\n");
+  });
+  afterEach(() => rmSync(join(victim, ".."), { recursive: true, force: true }));
+
+  it("is refused when every user can write it, before anything is written there", () => {
+    chmodSync(dir, 0o777);
+    symlinkSync(victim, join(dir, "events.jsonl"));
+    const store = new StateDir(dir, "prd");
+    expect(() => store.append([event])).toThrow(new StateFileError(`health state directory ${dir} can be written by every user (mode 777), ` +
+      `who could plant links or files in it; chmod o-w ${dir}, or give a --state-dir of your own`));
+    expect(() => store.load()).toThrow(StateFileError);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+  });
+
+  it("never appends through a link planted at events.jsonl", () => {
+    symlinkSync(victim, join(dir, "events.jsonl"));
+    expect(() => new StateDir(dir, "prd").append([event])).toThrow(`${join(dir, "events.jsonl")} is a symbolic link`);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+  });
+
+  it("never reads state through a link planted at state.json", () => {
+    writeFileSync(victim, JSON.stringify({ version: 1, stack: "prd", nodes: [record] }));
+    symlinkSync(victim, join(dir, "state.json"));
+    expect(() => new StateDir(dir, "prd").load()).toThrow(`${join(dir, "state.json")} is a symbolic link`);
+  });
+
+  it("writes its temporary file under a name nobody planted: a link at the old pid-based name is left alone", () => {
+    symlinkSync(victim, join(dir, `state.json.${process.pid}.tmp`));
+    new StateDir(dir, "prd").save({ version: 1, stack: "prd", nodes: [record], notified: {} });
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(new StateDir(dir, "prd").load().nodes).toEqual([record]);
+    expect(readdirSync(dir).sort()).toEqual(["state.json", `state.json.${process.pid}.tmp`]);
+  });
+
+  it("refuses a FIFO planted at state.json without waiting for a writer", () => {
+    execFileSync("mkfifo", [join(dir, "state.json")]);
+    expect(() => new StateDir(dir, "prd").load()).toThrow(`${join(dir, "state.json")} is not a regular file`);
   });
 });
