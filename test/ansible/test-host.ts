@@ -122,12 +122,8 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
     execFileSync("nft", ["add", "chain", "ip", names.table, "post", "{ type nat hook postrouting priority srcnat; }"]);
     execFileSync("nft", ["add", "rule", "ip", names.table, "post", "ip", "saddr", `10.213.${subnet}.0/24`, "masquerade"]);
 
-    // /proc/sys/net writable, the rest of /proc/sys read-only: the net.* keys belong to the
-    // host's own namespace, as on a server, and the security role's sysctl settings apply
-    // there; the kernel.* and fs.* keys stay this machine's (systemd-nspawn(1), ENVIRONMENT).
     nspawn = spawn("systemd-nspawn", ["-b", "--register=no", "--keep-unit", "--capability=CAP_NET_ADMIN",
-      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns],
-    { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: "network" } });
+      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", "ignore", "ignore"] });
 
     const adminPrivateKey = readFileSync(join(work, "admin_key"), "utf8");
     const ssh = (command: string, identity = join(work, "admin_key")) => {

@@ -6,7 +6,6 @@ import { onPanel, type PanelNode } from "./panel-node";
  *  lists them too). Any other warning fails the grading. */
 export const ACCEPTED_LYNIS_WARNINGS: Readonly<Record<string, string>> = {
   "PKGS-7392": "the test image is built from bookworm without its security suite; on a node unattended-upgrades installs them",
-  "NETW-2704": "this machine's resolver, which the test host copies, does not answer for names it has no record of (Lynis asks for the node's FQDN); Hetzner's resolvers answer every query",
   "NETW-2705": "the test host copies this machine's single resolver; Hetzner's servers get several",
 };
 
