@@ -8,10 +8,12 @@ export const SHOP = { domain: "alpha-shop.test", user: "alpha-shop", database: "
 const PAGE = "<h1>alpha shop, served by the node</h1>\n";
 
 /** Creates a customer domain through remote.cgi as the platform does: a website, a MariaDB
- *  database and mail, with the domain owner's mailbox. */
+ *  database and mail, with the domain owner's mailbox. The database password is given
+ *  too: the LAMP bundle keeps only hashed passwords (hashpass=1), and then Virtualmin gives
+ *  the domain's MariaDB user a random password of its own (feature-mysql.pl set_mysql_pass). */
 export function createDomain(node: PanelNode, domain: string, password: string): Promise<RemoteAnswer> {
   return remote(node.host().address, node.login, "create-domain", [
-    ["domain", domain], ["pass", password], ["desc", `customer ${domain}`],
+    ["domain", domain], ["pass", password], ["mysql-pass", password], ["desc", `customer ${domain}`],
     ["unix", ""], ["dir", ""], ["web", ""], ["mysql", ""], ["mail", ""],
   ]);
 }
