@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { Catalog } from "../../catalog/catalog";
 import type { HealthEvent } from "../../health/events";
+import { withCredentials } from "../../health/credentials";
 import { HetznerClient } from "../../health/hetzner";
 import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../health/model";
 import { runRound, type RoundReport } from "../../health/monitor";
@@ -48,7 +49,8 @@ export const HEALTH_ENV = {
 /** `fleet health`: checks the stack's nodes once (exit 0 all healthy, 5 not), or
  *  every interval with `--watch` until SIGINT/SIGTERM. */
 export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOptions, connections: HealthConnections = {},
-  env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  given: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const env = withCredentials(given);
   const base = opts.stateDir ?? env[HEALTH_ENV.stateDirectory] ?? join(opts.projectDir, ".fleet-health");
   const store = new StateDir(resolve(base, opts.stack), opts.stack);
   let release: () => void;
