@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { StateDir, StateLockedError } from "../../src/health/store";
 
 // The moment between "the lock's holder is gone" and "remove the lock": another run takes
 // the stale lock over exactly then. processAlive is where that moment is, so the other
@@ -20,7 +21,6 @@ vi.mock("../../src/source/fs-helpers", async (actual) => {
     },
   };
 });
-const { StateDir, StateLockedError } = await import("../../src/health/store");
 
 const GONE = 2 ** 22 + 17; // above pid_max's default on 64-bit Linux, so no process has it
 let dir: string;

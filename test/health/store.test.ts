@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync, spawn } from "node:child_process";
-import type { HealthEvent } from "../../src/health/events";
+import type { HealthEvent } from "../../src/events/health-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StateDir, StateFileError, StateLockedError } from "../../src/health/store";
 

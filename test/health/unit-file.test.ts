@@ -34,4 +34,11 @@ describe("the systemd unit", () => {
     expect(Number(score![1])).toBeLessThanOrEqual(2.5);
     expect(readFileSync(UNIT, "utf8")).toMatch(/^IPAddressDeny=169\.254\.169\.254\/32$/m);
   });
+
+  it("takes its secrets as credentials from /etc/node-fleet/credentials, none through the environment", () => {
+    const text = readFileSync(UNIT, "utf8");
+    expect(text).toMatch(/^LoadCredential=fleet:\/etc\/node-fleet\/credentials$/m);
+    const settings = text.split("\n").filter((line) => /^Environment=/.test(line));
+    expect(settings.join("\n")).not.toMatch(/TOKEN|PASSPHRASE|WEBHOOK|SECRET/);
+  });
 });

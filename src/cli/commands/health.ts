@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Catalog } from "../../catalog/catalog";
 import type { HealthEvent } from "../../events/health-event";
+import { withCredentials } from "../../health/credentials";
 import { HetznerClient } from "../../health/hetzner";
 import type { Safeguards } from "../../health/safeguards";
 import { runRound, type RoundReport } from "../../health/monitor";
@@ -52,7 +53,8 @@ export const HEALTH_ENV = {
 /** `fleet health`: checks the stack's nodes once (exit 0 all healthy, 5 not), or
  *  every interval with `--watch` until SIGINT/SIGTERM. */
 export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOptions, connections: HealthConnections = {},
-  env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  given: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const env = withCredentials(given);
   const base = opts.stateDir ?? env[HEALTH_ENV.stateDirectory] ?? join(opts.projectDir, ".fleet-health");
   const store = new StateDir(resolve(base, opts.stack), opts.stack);
   let release: () => void;
