@@ -232,7 +232,7 @@ describe("drift", () => {
 });
 
 describe("rebuildNode", () => {
-  const serverAndFollowers = (host: string) => ["server", "rdns-v4", "rdns-v6", "power-on", "a", "aaaa", "provision", "register"]
+  const serverAndFollowers = (host: string) => ["server", "rdns-v4", "rdns-v6", "power-on", "provision", "register"]
     .map((role) => nodeOf(resources, host)(role).urn);
 
   it("refuses a protected node without an override, runs no update, and audits the refusal", async () => {
@@ -267,7 +267,7 @@ describe("rebuildNode", () => {
     // protect down), so all of them are unprotected before the replacement.
     expect(args[3]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", ...urns, "--non-interactive"]);
     expect(withEventLog(args[4]!)).toEqual(["up", "--yes", "--skip-preview", "--message", `fleet rebuild ${HOST} [correlation ${ID}]`,
-      "--replace", urns[0], "--replace", urns[6], ...urns.flatMap((u) => ["--target", u]),
+      "--replace", urns[0], "--replace", urns[4], ...urns.flatMap((u) => ["--target", u]),
       "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
     expect(new Set(h.calls().filter((c) => c.args[0] !== "version").map((c) => c.env.NODE_CORRELATION_ID))).toEqual(new Set([ID]));
   });

@@ -56,7 +56,7 @@ function adminUnprotectsStateOnly(state: readonly EngineResource[], suffixes: re
 const REBUILD_BLOCKED = ["-panel-password", "-server"];
 /** For a prd removal: the node's component and every resource under it. */
 const REMOVAL_BLOCKED = ["", "-admin-key", "-host-key", "-power-off", "-ssh-key", "-fw", "-ipv4", "-ipv6", "-server", "-power-on", "-a", "-aaaa",
-  "-panel-password", "-rdns-v4", "-rdns-v6", "-provision", "-register"];
+  "-panel-password", "-backup-password", "-rdns-v4", "-rdns-v6", "-provision", "-register"];
 const ran = (d: Deployment) => d.steps.flatMap((s) => s.runs);
 
 describe("create", () => {
@@ -167,23 +167,23 @@ describe("a resize that stops half-way", () => {
 });
 
 describe("a prd rebuild or removal with Hetzner's protection still on (no preflight: what the engine alone would do)", () => {
-  it("a rebuild replaces the panel password and resets reverse DNS before the server's delete is refused", async () => {
+  it("a rebuild replaces the panel password before the server's delete is refused; reverse DNS stays on the node's own addresses", async () => {
     const first = await created();
     const half = await up(adminUnprotectsStateOnly(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
     expect(half.error).toMatch(/delete-protected/);
     expect(half.steps.filter((s) => s.op !== "same").map((s) => [s.op, s.name.slice(NODE.length), s.calls])).toEqual([
-      ["replace", "-panel-password", []], ["delete-replaced", "-rdns-v6", ["reset ptr"]], ["delete-replaced", "-rdns-v4", ["reset ptr"]],
+      ["replace", "-panel-password", []],
     ]);
-    expect(half.state.some((r) => r.name.startsWith(`${NODE}-rdns`))).toBe(false);
+    expect(half.state.filter((r) => r.name.startsWith(`${NODE}-rdns`)).length).toBe(2);
     expect(cloud.running.get(NODE)).toBe(true);
   });
 
-  it("a removal deregisters the node and deletes its DNS records before the server's delete is refused", async () => {
+  it("a removal deregisters the node and deletes its reverse DNS before the server's delete is refused", async () => {
     const first = await created();
     const half = await up(adminUnprotectsStateOnly(first.state, REMOVAL_BLOCKED), "nodes: {}\n");
     expect(half.error).toMatch(/delete-protected/);
     expect(ran(half)).toEqual(["node bin/register delete"]);
-    expect(half.steps.map((s) => s.name.slice(NODE.length))).toEqual(expect.arrayContaining(["-a", "-aaaa", "-rdns-v4", "-rdns-v6"]));
+    expect(half.steps.map((s) => s.name.slice(NODE.length))).toEqual(expect.arrayContaining(["-register", "-rdns-v4", "-rdns-v6"]));
     expect(half.state.some((r) => r.name === `${NODE}-server`)).toBe(true);
   });
 });

@@ -184,8 +184,9 @@ describe("fleet catalog refresh against an API in Hetzner's shape", () => {
     const catalog = loadCatalog(run.dir);
     const { fleet } = parseFleet("fleet.yaml", "nodes:\n  prd-sha-het-us-ash1-001: { size: cpx22, image: debian-12 }\n  prd-sha-het-de-fsn1-001: { size: cpx22, image: debian-12 }\n");
     const settings = StackSettingsSchema.parse({ environment: "prd", features: { autoRegistration: false, costTracking: true }, dnsZone: "example.com", cloudflareZoneId: "023e105f4ecef8ad9ca31a8372d0c353", sshSourceCidrs: ["203.0.113.10/32"], panelSourceCidrs: ["203.0.113.10/32"] });
+    // The refreshed server prices (6.49, 7.99) plus the node's own Primary IPv4 (0.50, catalog primaryIps).
     expect(planFleet(fleet!, catalog, settings).map((p) => [p.hostname, p.monthlyCostEur])).toEqual([
-      ["prd-sha-het-de-fsn1-001", 6.49], ["prd-sha-het-us-ash1-001", 7.99],
+      ["prd-sha-het-de-fsn1-001", 6.99], ["prd-sha-het-us-ash1-001", 8.49],
     ]);
   });
 });
