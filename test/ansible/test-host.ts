@@ -13,10 +13,7 @@ export interface TestHost {
   readonly hostname: string;
   readonly fqdn: string;
   /** The pinned host public key ("ssh-ed25519 AAAA…"). */
-  /** The host key of its user data (cloud-init installs it at first boot). */
   readonly hostPublicKey: string;
-  /** Pins another host key for `ssh` (provisioning replaces the user-data one). */
-  pin(hostPublicKey: string): void;
   readonly adminPrivateKey: string;
   /** The file that holds it, for ssh options `ssh` does not offer. */
   readonly adminKeyFile: string;
@@ -143,8 +140,7 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
       if (Date.now() > deadline) throw new Error("the test host did not answer SSH with its pinned key within 90 s");
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const pin = (key: string) => writeFileSync(join(work, "known_hosts"), `${address} ${key}\n`);
-    return { address, hostSide, hostname, fqdn, hostPublicKey, pin, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
+    return { address, hostSide, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
   } catch (err) {
     await stop();
     throw err;
