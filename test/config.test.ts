@@ -61,7 +61,7 @@ describe("readStackConfig", () => {
     });
 
   it("reads a list as the Node.js SDK's Config.getObject does (JSON text)", () => {
-    const { settings } = withConfig({ ...VALID, "node-fleet:sshSourceCidrs": '["10.20.0.0/16","fd00::/8"]' })();
+    const { settings } = withConfig({ ...VALID, "node-fleet:sshSourceCidrs": '["10.20.0.0/16","fd00:20::/32"]' })();
     expect(settings.sshSourceCidrs).toEqual(new pulumi.Config("node-fleet").getObject("sshSourceCidrs"));
   });
 

@@ -60,7 +60,6 @@ export const NodeRecordSchema = z.object({
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
-export { DEFAULT_SAFEGUARDS, type Safeguards } from "./safeguards";
 
 /** How a step's detail starts when the node refused to be who it should be (provisioning's
  *  exit 76: the host presented another key than the pinned one). The ladder stops there:

@@ -1,6 +1,7 @@
 import { correlationId } from "../plan/correlation";
 import type { HealthEvent, IncidentKind } from "../events/health-event";
-import { HISTORY_LIMIT, type Incident, type NodeRecord, type Safeguards } from "./model";
+import { HISTORY_LIMIT, type Incident, type NodeRecord } from "./model";
+import type { Safeguards } from "./safeguards";
 import type { CheckResult, HealthTarget } from "./types";
 
 /** What one round saw of one node. */

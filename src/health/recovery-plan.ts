@@ -1,6 +1,7 @@
 import { ACTION_MEMORY_MS, budgetExceeded, DEFAULT_BUDGETS, DESTRUCTIVE } from "./budgets";
 import { STEPS, type HealthEvent, type Step } from "../events/health-event";
-import { IDENTITY_REFUSED, type NodeRecord, type Safeguards } from "./model";
+import { IDENTITY_REFUSED, type NodeRecord } from "./model";
+import type { Safeguards } from "./safeguards";
 import { event } from "./node-round";
 import type { HealthTarget } from "./types";
 

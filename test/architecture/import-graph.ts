@@ -27,7 +27,8 @@ export function importsOf(root: string): Import[] {
 }
 
 function resolveModule(root: string, from: string, specifier: string): string {
-  const base = join(dirname(from), specifier);
+  // A lazy `import("./x.js")` names the compiled file; its source is x.ts.
+  const base = join(dirname(from), specifier.replace(/\.js$/, ""));
   const found = [`${base}.ts`, join(base, "index.ts"), base].find((p) => existsSync(join(root, p)) && p.endsWith(".ts"));
   if (!found) throw new Error(`${from}: cannot resolve import "${specifier}"`);
   return relative(root, join(root, found));

@@ -17,7 +17,7 @@ export const LAYERS: readonly Layer[] = [
   // the events health and operations report and notifications and audit carry.
   { name: "foundation", folders: ["source", "format", "events"], within: "none", pulumi: false },
   // Decided without a cloud: catalog → fleet → stack settings → node plans.
-  { name: "core", folders: ["catalog", "fleet", "stack", "plan"], within: "ordered", pulumi: false },
+  { name: "core", folders: ["catalog", "fleet", "stack", "plan", "shard"], within: "ordered", pulumi: false },
   // Where records and messages go, and the platform's registration client.
   { name: "services", folders: ["audit", "notify", "register"], within: "none", pulumi: false },
   // Pulumi itself: resources, the stack program, its offline run and the Automation API.
@@ -35,7 +35,7 @@ export const DEFAULT_LAYER = "capabilities";
 
 /** Imports between two capabilities that are allowed on purpose, as [from, to] pairs
  *  (e.g. ["restore", "backup"]: a restore reads what a backup wrote). Empty today. */
-export const CAPABILITY_USES: readonly (readonly [string, string])[] = [];
+export const CAPABILITY_USES: readonly (readonly [string, string])[] = [["restore", "backup"], ["restore", "health"]];
 
 /** The layer and position of a top-level folder (or file) of src/. */
 export function classify(folder: string): { layer: Layer; rank: number; index: number } {

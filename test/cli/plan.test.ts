@@ -45,10 +45,10 @@ describe("fleet plan --json", () => {
 
   it("lists every resource by type token and name", () => {
     const resources = doc.nodes[2].resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
-    expect(resources).toHaveLength(16);
+    expect(resources).toHaveLength(17);
     expect(resources).toContain("hcloud:index/server:Server prd-sha-het-us-hil1-001-server");
     expect(resources).toContain("command:local:Command prd-sha-het-us-hil1-001-register");
-    expect(doc.resourceCount).toBe(42);
+    expect(doc.resourceCount).toBe(51);
   });
 
   it("shows key inputs but never a secret's value", () => {
@@ -59,10 +59,13 @@ describe("fleet plan --json", () => {
     expect(run.stdout).not.toContain("offline-plan-placeholder");
   });
 
-  it("carries the stack file's warnings: the example's documentation addresses", () => {
+  it("carries the stack file's warnings: the example's documentation addresses, zone, zone id and registration URL", () => {
     expect(doc.warnings).toEqual([
       expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:sshSourceCidrs: 203.0.113.10/32, 2001:db8:10::/48 are documentation addresses") }),
       expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:panelSourceCidrs: 203.0.113.10/32, 2001:db8:10::/48 are documentation addresses") }),
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:dnsZone: infra.example.com is a domain reserved for documentation") }),
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:cloudflareZoneId") }),
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("node-fleet:registrationUrl") }),
     ]);
   });
 
@@ -80,14 +83,14 @@ describe("fleet plan", () => {
     const run = plan(["--stack", "stg"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Stack stg: 1 node, €5\.49\/month$/m);
-    expect(run.stdout).toMatch(/^Total: €5\.49\/month for 1 node, 16 resources$/m);
+    expect(run.stdout).toMatch(/^Total: €5\.49\/month for 1 node, 17 resources$/m);
     expect(run.stdout).toContain("firewall: 22/tcp 10000/tcp from 203.0.113.10/32, 2001:db8:10::/48");
     expect(run.stdout).toContain("dns: A stg-sha-het-de-nbg1-001.infra.example.com, AAAA stg-sha-het-de-nbg1-001.infra.example.com");
   });
 
   it("prints a Markdown table for a pull request", () => {
     const run = plan(["--stack", "prd", "--markdown"]);
-    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.99 | yes | 16 |");
+    expect(run.stdout).toContain("| `prd-sha-het-de-fsn1-001` | cpx42 debian-12 in fsn1 | €19.99 | yes | 17 |");
   });
 
   it("warns in the plan that dev opens SSH and Webmin to the world", () => {

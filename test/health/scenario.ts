@@ -1,5 +1,6 @@
 import { decideRound, applyOutcomes } from "../../src/health/monitor";
-import { DEFAULT_SAFEGUARDS, type NodeRecord, type Safeguards } from "../../src/health/model";
+import type { NodeRecord } from "../../src/health/model";
+import { DEFAULT_SAFEGUARDS, type Safeguards } from "../../src/health/safeguards";
 import type { HealthEvent } from "../../src/events/health-event";
 import { executeSteps, unavailableSteps, type RecoveryActions, type StepContext } from "../../src/health/recovery";
 import type { CheckResult, HealthTarget } from "../../src/health/types";

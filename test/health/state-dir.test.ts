@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { healthCommand } from "../../src/cli/commands/health";
-import { DEFAULT_SAFEGUARDS } from "../../src/health/model";
+import { DEFAULT_SAFEGUARDS } from "../../src/health/safeguards";
 import { fleet } from "../cli/run";
 import { bundledCatalog } from "../helpers";
 
