@@ -47,7 +47,7 @@ describe("planStack in worker batches", () => {
   });
 
   it("counts the resources of every node and reports progress per batch", () => {
-    expect(summary.resourceCount).toBe(16 * COUNT);
+    expect(summary.resourceCount).toBe(17 * COUNT);
     expect(progress).toEqual([BATCH_NODES, 2 * BATCH_NODES, COUNT]);
   });
 });
