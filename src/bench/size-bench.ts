@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generatedFleet, watchTree } from "./plan-bench";
+import { runScript } from "./run-script";
 
 const ROOT = resolve(__dirname, "../..");
 const COUNT = 10_000;
@@ -99,9 +100,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exitCode = 1;
-  });
-}
+runScript(module, main);
