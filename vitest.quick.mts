@@ -51,17 +51,25 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/offline/plan-stack.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
   { file: "test/policy/rules.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
   { file: "test/review/replace-table.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
+  { file: "test/backup/offsite-backup.test.ts", needs: "the test host", why: "the backup role and restic against a real S3 server" },
+  { file: "test/cli/add-faults.test.ts", needs: "the build", why: "bin/fleet add killed, out of space and on a read-only file system" },
+  { file: "test/cli/control-characters.test.ts", needs: "the build", why: "the built bin/fleet's output as a terminal receives it" },
+  { file: "test/review/diff-project.test.ts", needs: "the build", why: "git and bin/fleet diff --project" },
+  { file: "test/quick-loop.test.ts", needs: "child processes", why: "runs this quick loop itself" },
+  { file: "test/shard/environment-run.test.ts", needs: "child processes", why: "fleet up --env runs the stand-in pulumi per shard" },
 ];
 
-/** Quick test files that run the stack program under Pulumi's process-wide mock runtime:
- *  each gets a fresh process, as in the full suite. */
-const PULUMI_RUNTIME = [
+/** Quick test files that hold process-wide state, each in a fresh process as in the full
+ *  suite: the stack program under Pulumi's mock runtime, or a module replaced by vi.mock
+ *  (which a module already loaded in a shared process would ignore). */
+const OWN_PROCESS = [
   "test/automation/phases.test.ts",
   "test/components/fleet-options.test.ts",
   "test/components/hosting-node.test.ts",
   "test/config.test.ts",
   "test/engine/engine-version.test.ts",
   "test/engine/lifecycle.test.ts",
+  "test/health/store-lock-race.test.ts",
 ];
 
 const exclude = [...configDefaults.exclude, ...FULL_SUITE_ONLY.map((t) => t.file)];
@@ -76,8 +84,8 @@ export default defineConfig({
     setupFiles: ["test/quick-setup.ts"],
     projects: [
       // Not `extends: true`, which would add the root's include (every file) to this list.
-      { test: { ...base.test, name: "pulumi-runtime", include: PULUMI_RUNTIME, setupFiles: ["test/quick-setup.ts"] } },
-      { extends: true, test: { name: "shared", exclude: [...exclude, ...PULUMI_RUNTIME], isolate: false } },
+      { test: { ...base.test, name: "own-process", include: OWN_PROCESS, setupFiles: ["test/quick-setup.ts"] } },
+      { extends: true, test: { name: "shared", exclude: [...exclude, ...OWN_PROCESS], isolate: false } },
     ],
   },
 });

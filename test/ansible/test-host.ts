@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { cloudInit } from "../../src/components/cloud-init";
 
@@ -30,6 +30,65 @@ export interface TestHostOptions {
 }
 
 const CACHE = process.env.NODE_FLEET_TEST_CACHE ?? "/var/cache/node-fleet";
+/** First boot runs cloud-init; on a loaded machine with test files in parallel it is slow. */
+const BOOT_SECONDS = 180;
+/** One directory per running test host (its slot: subnet and interface names) and the
+ *  machine's ip_forward from before the first of them, so parallel test files neither
+ *  share a subnet nor switch forwarding off under each other. */
+const SLOTS = "/run/node-fleet-test-hosts";
+const SLOT_COUNT = 200;
+
+const slotNames = (slot: number) => ({ ns: `nf-test-${slot}`, host: `nf${slot}h`, peer: `nf${slot}c`, table: `nodefleet_test_${slot}` });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes a free slot, reclaiming one whose test process is gone (and what it left behind). */
+function takeSlot(quietly: (cmd: string, args: string[]) => () => void): number {
+  mkdirSync(SLOTS, { recursive: true });
+  for (let i = 0; i < SLOT_COUNT; i++) {
+    const slot = (process.pid + i) % SLOT_COUNT;
+    const dir = join(SLOTS, String(slot));
+    try {
+      mkdirSync(dir);
+    } catch {
+      const owner = Number(readFileSync(join(dir, "pid"), { encoding: "utf8", flag: "a+" }));
+      if (owner > 0 && alive(owner)) continue;
+      const stale = slotNames(slot);
+      quietly("ip", ["netns", "del", stale.ns])();
+      quietly("ip", ["link", "del", stale.host])();
+      quietly("nft", ["delete", "table", "ip", stale.table])();
+    }
+    writeFileSync(join(dir, "pid"), String(process.pid));
+    return slot;
+  }
+  throw new Error(`all ${SLOT_COUNT} test host slots in ${SLOTS} are taken by running processes`);
+}
+
+function enableForwarding(): void {
+  const before = sh("sysctl", ["-n", "net.ipv4.ip_forward"]);
+  try {
+    writeFileSync(join(SLOTS, "ip_forward"), before, { flag: "wx" });
+  } catch {
+    // Another test host saved the machine's value first.
+  }
+  execFileSync("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"]);
+}
+
+/** Frees the slot; the last test host out puts forwarding back as the machine had it. */
+function releaseSlot(slot: number): void {
+  rmSync(join(SLOTS, String(slot)), { recursive: true, force: true });
+  const saved = join(SLOTS, "ip_forward");
+  if (!existsSync(saved) || readdirSync(SLOTS).some((entry) => /^\d+$/.test(entry))) return;
+  spawnSync("sysctl", ["-q", "-w", `net.ipv4.ip_forward=${readFileSync(saved, "utf8").trim()}`], { stdio: "ignore" });
+  rmSync(saved, { force: true });
+}
 const REPO = resolve(__dirname, "../..");
 
 /** The pinned upstream tarballs: `shared/vendor` beside the clone (as in CI), or beside
@@ -43,13 +102,19 @@ export function vendorDir(): string {
   return found;
 }
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-/** Runs an image build, its progress on this process's stderr, and returns the image path. */
-const buildImage = (script: string, args: string[]) =>
-  execFileSync(join(__dirname, script), args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
+/** Runs an image build, its progress on this process's stderr, and returns the image path.
+ *  One build at a time on the machine (test files run in parallel workers): a second
+ *  builder waits, then finds the image complete, and nobody replaces an image that
+ *  another test is copying. */
+const buildImage = (script: string, args: string[]) => {
+  mkdirSync(CACHE, { recursive: true });
+  return execFileSync("flock", [join(CACHE, ".build.lock"), join(__dirname, script), ...args],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
+};
 
 /** Builds the cached image if needed, then boots a fresh copy of it. */
 export async function startTestHost(hostname: string, fqdn: string, options: TestHostOptions = {}): Promise<TestHost> {
-  for (const tool of ["debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook", "ssh-audit"]) {
+  for (const tool of ["flock", "debootstrap", "systemd-nspawn", "ip", "nft", "ssh", "ssh-keygen", "ansible-playbook", "ssh-audit"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
       throw new Error(`${tool} is missing: run .ci/run once, or apt-get install debootstrap systemd-container iproute2 nftables openssh-client ansible ssh-audit`);
     }
@@ -58,15 +123,15 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
   const baseImage = buildImage("make-rootfs.sh", [CACHE]);
   const image = options.panel ? buildImage("make-panel-rootfs.sh", [CACHE, baseImage, vendorDir()]) : baseImage;
 
-  const id = process.pid % 100_000;
-  const subnet = 10 + (process.pid % 200);
-  const names = { ns: `nf-test-${id}`, host: `nf${id}h`, peer: `nf${id}c`, table: `nodefleet_test_${id}` };
+  const quietly = (cmd: string, args: string[]) => () => { spawnSync(cmd, args, { stdio: "ignore" }); };
+  const slot = takeSlot(quietly);
+  const subnet = 10 + slot;
+  const names = slotNames(slot);
   const hostSide = `10.213.${subnet}.1`;
   const address = `10.213.${subnet}.2`;
   const work = mkdtempSync("/var/tmp/node-fleet-test-host-");
   const root = join(work, "root");
-  const undo: (() => void)[] = [() => rmSync(work, { recursive: true, force: true })];
-  const quietly = (cmd: string, args: string[]) => () => { spawnSync(cmd, args, { stdio: "ignore" }); };
+  const undo: (() => void)[] = [() => releaseSlot(slot), () => rmSync(work, { recursive: true, force: true })];
   let nspawn: ChildProcess | undefined;
 
   const stop = async () => {
@@ -92,7 +157,7 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
     writeFileSync(join(seed, "user-data"), cloudInit({
       hostname, fqdn, hostPrivateKey: readFileSync(join(work, "host_key"), "utf8"), hostPublicKey,
     }));
-    writeFileSync(join(seed, "meta-data"), `instance-id: node-fleet-test-${id}\nlocal-hostname: ${hostname}\n`);
+    writeFileSync(join(seed, "meta-data"), `instance-id: node-fleet-test-${process.pid}-${slot}\nlocal-hostname: ${hostname}\n`);
     mkdirSync(join(root, "root/.ssh"), { recursive: true, mode: 0o700 });
     copyFileSync(join(work, "admin_key.pub"), join(root, "root/.ssh/authorized_keys"));
     chmodSync(join(root, "root/.ssh/authorized_keys"), 0o600);
@@ -114,16 +179,17 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
       execFileSync("ip", ["-n", names.ns, ...args]);
     }
     // NAT, so the host can reach Debian's mirror through this machine.
-    const forward = sh("sysctl", ["-n", "net.ipv4.ip_forward"]);
-    execFileSync("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"]);
-    undo.push(quietly("sysctl", ["-q", "-w", `net.ipv4.ip_forward=${forward}`]));
+    enableForwarding();
     execFileSync("nft", ["add", "table", "ip", names.table]);
     undo.push(quietly("nft", ["delete", "table", "ip", names.table]));
     execFileSync("nft", ["add", "chain", "ip", names.table, "post", "{ type nat hook postrouting priority srcnat; }"]);
     execFileSync("nft", ["add", "rule", "ip", names.table, "post", "ip", "saddr", `10.213.${subnet}.0/24`, "masquerade"]);
 
+    const consoleFd = openSync(join(work, "console.log"), "w");
     nspawn = spawn("systemd-nspawn", ["-b", "--register=no", "--keep-unit", "--capability=CAP_NET_ADMIN",
-      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", "ignore", "ignore"] });
+      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", consoleFd, consoleFd] });
+    closeSync(consoleFd);
+    const consoleTail = () => readFileSync(join(work, "console.log"), "utf8").split("\n").slice(-25).join("\n");
 
     const adminPrivateKey = readFileSync(join(work, "admin_key"), "utf8");
     const ssh = (command: string, identity = join(work, "admin_key")) => {
@@ -132,12 +198,14 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
         "-i", identity, `root@${address}`, command], { encoding: "utf8" });
       return { code: run.status, stdout: run.stdout.trim(), stderr: run.stderr.trim() };
     };
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + BOOT_SECONDS * 1000;
     // Ready when SSH answers with the pinned key, as on Hetzner; a container may never
     // reach "running" (some units need kernel features it does not get).
     while (ssh("true").code !== 0) {
-      if (nspawn.exitCode !== null) throw new Error(`the test host stopped while booting (exit ${nspawn.exitCode})`);
-      if (Date.now() > deadline) throw new Error("the test host did not answer SSH with its pinned key within 90 s");
+      if (nspawn.exitCode !== null) throw new Error(`the test host stopped while booting (exit ${nspawn.exitCode}); its console:\n${consoleTail()}`);
+      if (Date.now() > deadline) {
+        throw new Error(`the test host did not answer SSH with its pinned key within ${BOOT_SECONDS} s (${ssh("true").stderr}); its console:\n${consoleTail()}`);
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
     return { address, hostSide, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };

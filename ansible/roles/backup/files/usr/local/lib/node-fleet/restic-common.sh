@@ -29,10 +29,14 @@ take_lock() {
 }
 
 # The exit code and a one-line reason for a failed restic command, from its stderr.
-# Connection problems first: restic adds "Is there a repository …" to those too.
+# A check's verdict first: it reached the store and read it, and a damaged pack's own
+# message may read like a connection problem ("unexpected EOF"). Then connection
+# problems: restic adds "Is there a repository …" to those too.
 restic_failure() {
   local log=$1
-  if grep -qiE 'dial tcp|connection refused|no such host|i/o timeout|timeout awaiting|connection reset|TLS handshake|EOF$|503 Service|500 Internal|Access ?Denied|SignatureDoesNotMatch|InvalidAccessKeyId|NoSuchBucket|server gave HTTP response|unexpected EOF|broken pipe' "$log"; then
+  if grep -qiE 'repository contains errors|check.*errors were found' "$log"; then
+    echo "22 repository damaged: $(last_line "$log")"
+  elif grep -qiE 'dial tcp|connection refused|no such host|i/o timeout|timeout awaiting|connection reset|TLS handshake|EOF$|503 Service|500 Internal|Access ?Denied|SignatureDoesNotMatch|InvalidAccessKeyId|NoSuchBucket|server gave HTTP response|unexpected EOF|broken pipe' "$log"; then
     echo "20 object store unreachable or refusing: $(last_line "$log")"
   elif grep -qi 'wrong password or no key found' "$log"; then
     echo "21 wrong repository password (no key in the repository opens with it)"
