@@ -98,7 +98,8 @@ export function writeSubsetFleet(side: StackSide, hostnames: ReadonlySet<string>
     const replaces = side.plans.get(h)?.replaces;
     if (replaces) keep.add(replaces);
   }
-  const doc: Document = parseDocument(readFileSync(side.fleetFile, "utf8"));
+  // Validated already (duplicates reported there); yaml's own duplicate check is quadratic.
+  const doc: Document = parseDocument(readFileSync(side.fleetFile, "utf8"), { uniqueKeys: false, version: "1.2" });
   const nodes = doc.get("nodes");
   let kept = 0;
   if (isMap(nodes)) {

@@ -1,19 +1,18 @@
 import { issueAt, type Issue } from "../../source/issues";
-import type { RuleContext } from "./context";
+import { nodeNamed, type RuleContext } from "./context";
 
 /** Following `replaces` from any node must end at a node that replaces nothing: in a
  *  cycle every node waits for another to take over first, so none can ever be retired.
  *  A node replacing itself is reported by replaces-same-environment. */
 export function replacesNoCycle({ fleet }: RuleContext): Issue[] {
-  const byName = new Map(fleet.nodes.map((n) => [n.hostname, n]));
   const reported = new Set<string>();
   const issues: Issue[] = [];
   for (const start of fleet.nodes) {
     const chain = [start.hostname];
     let next = start.spec?.replaces;
-    while (next !== undefined && next !== chain[chain.length - 1] && byName.has(next) && !chain.includes(next)) {
+    while (next !== undefined && next !== chain[chain.length - 1] && nodeNamed(fleet, next) && !chain.includes(next)) {
       chain.push(next);
-      next = byName.get(next)?.spec?.replaces;
+      next = nodeNamed(fleet, next)?.spec?.replaces;
     }
     if (next !== start.hostname || chain.length < 2 || chain.some((h) => reported.has(h))) continue;
     chain.forEach((h) => reported.add(h));

@@ -1,6 +1,6 @@
 import { issueAt, type Issue } from "../../source/issues";
 import type { FleetNode } from "../load";
-import { nameOf, type RuleContext } from "./context";
+import { nameOf, nodeNamed, type RuleContext } from "./context";
 
 /** `replaces` names another node of the same fleet and environment: a failover target
  *  in another environment would move production customers onto a staging node. */
@@ -11,7 +11,7 @@ export function replacesSameEnvironment(node: FleetNode, { fleet }: RuleContext)
   if (target === node.hostname) {
     return [issueAt(pos, "replaces-same-environment", `${node.hostname} cannot replace itself`)];
   }
-  const other = fleet.nodes.find((n) => n.hostname === target);
+  const other = nodeNamed(fleet, target);
   if (!other) {
     return [issueAt(pos, "replaces-same-environment", `replaces "${target}", which is not a node in this fleet`)];
   }
