@@ -64,6 +64,7 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
  *  (which a module already loaded in a shared process would ignore). */
 const OWN_PROCESS = [
   "test/automation/phases.test.ts",
+  "test/cli/lazy-sdk.test.ts",
   "test/components/fleet-options.test.ts",
   "test/components/hosting-node.test.ts",
   "test/config.test.ts",
