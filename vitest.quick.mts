@@ -68,6 +68,7 @@ const OWN_PROCESS = [
   "test/automation/phases.test.ts",
   "test/cli/lazy-sdk.test.ts",
   "test/components/fleet-options.test.ts",
+  "test/components/successors-output.test.ts",
   "test/components/hosting-node.test.ts",
   "test/config.test.ts",
   "test/engine/engine-version.test.ts",
