@@ -112,15 +112,29 @@ describe("restoring the successors after a deployment", () => {
 });
 
 describe("fleet up with a successor", () => {
-  it("ends with the restore's exit code (30: refused) and one line naming the successor and how to run it again", async () => {
+  const useStandIn = () => {
     const s = standIn(scenario([NEW], NO_PASSWORD));
     cleanupStandIn = s.cleanup;
     Object.assign(process.env, { PATH: `${STAND_IN_BIN}:${ORIGINAL_PATH}`, STANDIN_DIR: s.dir, PULUMI_BACKEND_URL: `file://${s.dir}/state`,
       PULUMI_CONFIG_PASSPHRASE: "stand-in passphrase", NODE_FLEET_AUDIT_FILE: `${s.dir}/audit.jsonl` });
+  };
+
+  it("ends with the restore's exit code (30: refused) and one line naming the successor and how to run it again", async () => {
+    useStandIn();
     const run = await fleet("up", "--stack", "prd", "--correlation-id", "cli-up-1");
     expect(run.code).toBe(30);
     expect(run.stdout.split("\n").at(-1)).toMatch(/^up of stack prd succeeded in .* \(correlation cli-up-1\)$/);
     expect(run.stderr.split("\n").at(-1)).toBe(`fleet: deployed (correlation cli-up-1), but restoring ${OLD}'s backup onto its successor ${NEW} failed: ` +
       `the stack's outputs hold no backup password for ${OLD}; nothing was restored; run \`fleet restore ${NEW} --from ${OLD}\` again`);
+  });
+
+  it("with --json, ends with the error line (no result line before it: the restores belong to the result)", async () => {
+    useStandIn();
+    const run = await fleet("up", "--stack", "prd", "--json", "--correlation-id", "cli-up-2");
+    const lines = run.stdout.split("\n").map((l) => JSON.parse(l) as { kind: string; exitCode?: number; message?: string });
+    expect(run.code).toBe(30);
+    expect(lines.filter((l) => l.kind === "result")).toEqual([]);
+    expect(lines.at(-1)).toMatchObject({ kind: "error", exitCode: 30,
+      message: expect.stringMatching(new RegExp(`^fleet: deployed \\(correlation cli-up-2\\), but restoring ${OLD}'s backup onto its successor ${NEW} failed: `)) });
   });
 });

@@ -63,13 +63,14 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
     const run = { ...runOptions(opts) };
     if (op === "up") {
       const report = await announced(ctx, opts.stack, "up", "fleet", () => fleet.up(run));
-      printReport(ctx, opts, report);
-      // A successor this deployment created takes over its predecessor's customers now.
-      for (const restored of await restoreSuccessors(fleet, report)) {
-        const { operation, ...rest } = restored;
-        if (opts.json) ctx.io.out(JSON.stringify({ kind: "restore", ...rest, correlationId: operation.correlationId, durationSeconds: operation.durationSeconds }));
-        else ctx.io.out(`${restored.hostname}: ${restored.summary}; ${restored.answers.length} domains answer`);
+      if (!opts.json) printReport(ctx, opts, report);
+      // A successor this deployment created takes over its predecessor's customers now;
+      // with --json the result line comes last, holding the restores.
+      const restores = await restoreSuccessors(fleet, report);
+      if (opts.json) {
+        printReport(ctx, opts, report, { restores: restores.map(({ operation, ...rest }) => ({ ...rest, durationSeconds: operation.durationSeconds })) });
       }
+      for (const restored of opts.json ? [] : restores) ctx.io.out(`${restored.hostname}: ${restored.summary}; ${restored.answers.length} domains answer`);
       return;
     }
     const report = op === "preview" ? await fleet.preview(run) : op === "refresh" ? await fleet.refresh(run)
@@ -187,9 +188,9 @@ function runOptions(opts: CommonOptions): { correlationId?: string; message?: st
   return { ...(opts.correlationId ? { correlationId: opts.correlationId } : {}), ...(opts.message ? { message: opts.message } : {}) };
 }
 
-function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | DriftReport): void {
+function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | DriftReport, extra: Record<string, unknown> = {}): void {
   if (opts.json) {
-    ctx.io.out(JSON.stringify({ kind: "result", ...report }));
+    ctx.io.out(JSON.stringify({ kind: "result", ...report, ...extra }));
     return;
   }
   if (report.phases.length > 0 && report.operation !== "preview") for (const line of renderBoard(report.phases, new Date())) ctx.io.out(line);
