@@ -52,6 +52,8 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/policy/rules.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
   { file: "test/review/replace-table.test.ts", needs: "the build", why: "plan batches in dist/ worker processes" },
   { file: "test/backup/offsite-backup.test.ts", needs: "the test host", why: "the backup role and restic against a real S3 server" },
+  { file: "test/restore/successors.test.ts", needs: "child processes", why: "deployments through the stand-in pulumi" },
+  { file: "test/backup/panel-restore.test.ts", needs: "the test host", why: "a panel host backed up, destroyed, booted again and restored" },
   { file: "test/cli/add-faults.test.ts", needs: "the build", why: "bin/fleet add killed, out of space and on a read-only file system" },
   { file: "test/cli/control-characters.test.ts", needs: "the build", why: "the built bin/fleet's output as a terminal receives it" },
   { file: "test/review/diff-project.test.ts", needs: "the build", why: "git and bin/fleet diff --project" },
@@ -64,7 +66,9 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
  *  (which a module already loaded in a shared process would ignore). */
 const OWN_PROCESS = [
   "test/automation/phases.test.ts",
+  "test/cli/lazy-sdk.test.ts",
   "test/components/fleet-options.test.ts",
+  "test/components/successors-output.test.ts",
   "test/components/hosting-node.test.ts",
   "test/config.test.ts",
   "test/engine/engine-version.test.ts",

@@ -29,6 +29,9 @@ export interface StackOutputs {
    *  each a top-level secret output for the same reason. Never sent to the platform. */
   backupPasswords: pulumi.Output<Record<string, string>>;
   adminKeys: pulumi.Output<Record<string, string>>;
+  /** Each successor's predecessor (`replaces:`), so the deployment that creates a
+   *  successor can restore the predecessor's backup onto it (src/restore/successors.ts). */
+  successors: Record<string, string>;
   totalMonthlyCostEur?: number;
 }
 
@@ -66,6 +69,7 @@ export async function program(): Promise<StackOutputs> {
     panelPasswords: pulumi.secret(pulumi.all(nodes.panelPasswords)),
     backupPasswords: pulumi.secret(pulumi.all(nodes.backupPasswords)),
     adminKeys: pulumi.secret(pulumi.all(nodes.adminKeys)),
+    successors: Object.fromEntries(plans.flatMap((p) => (p.replaces === undefined ? [] : [[p.hostname, p.replaces]]))),
     ...(settings.features.costTracking ? { totalMonthlyCostEur: nodes.totalMonthlyCostEur } : {}),
   };
 }

@@ -18,6 +18,8 @@ const Attempt = z.object({
   at: z.number(),
   ok: z.boolean(),
   detail: z.string(),
+  /** A rebuild that replaced the server but did not restore the node's data. */
+  unrestored: z.literal(true).optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

@@ -75,7 +75,7 @@ export function applyOutcomes(records: readonly NodeRecord[], outcomes: readonly
   return records.map((r) => {
     const o = byHost.get(r.hostname);
     if (!o) return r;
-    return o.deferred ? deferStep(r, now, s) : recordOutcome(r, o.step, o.ok, o.detail, now, s);
+    return o.deferred ? deferStep(r, now, s) : recordOutcome(r, o.step, o.ok, o.detail, now, s, o.unrestored ?? false);
   });
 }
 

@@ -51,7 +51,13 @@ export function observe(prev: NodeRecord, obs: Observation, now: number, s: Safe
   };
 
   if (failed.length === 0) {
-    if (r.incident) close(r.incident, "resolved", r.incident.status === "failed" ? "healthy again after recovery had failed" : "all checks pass");
+    // A rebuilt node answers every check with an empty disk: without its data back it
+    // is not recovered, and a person restores it or falls back to the snapshot.
+    const unrestored = r.incident?.attempts.at(-1)?.unrestored === true;
+    if (r.incident && unrestored) {
+      close(r.incident, "failed", `the node answers, but its data was not restored (${r.incident.attempts.at(-1)!.detail}); ` +
+        `restore it with \`fleet restore ${obs.target.hostname}\`; a person must act (see the runbook)`);
+    } else if (r.incident) close(r.incident, "resolved", r.incident.status === "failed" ? "healthy again after recovery had failed" : "all checks pass");
     // A new node's grace ends at its first success; a bumped rebuild's does not, since
     // the old server answers until the deployment replaces it.
     const rebuilding = r.state === "force_rebuild" && now < r.graceUntil;

@@ -119,9 +119,9 @@ export function planRecovery(input: RecoveryInput): { records: NodeRecord[]; ste
 /** Records a step's outcome and when the next may run: after the backoff, which
  *  doubles with each step, whether this one worked or not (a failing provider API
  *  must not race the ladder up to a rebuild). A rebuilt node gets a fresh grace. */
-export function recordOutcome(r: NodeRecord, step: Step, ok: boolean, detail: string, now: number, s: Safeguards): NodeRecord {
+export function recordOutcome(r: NodeRecord, step: Step, ok: boolean, detail: string, now: number, s: Safeguards, unrestored = false): NodeRecord {
   if (!r.incident) return r;
-  const attempts = [...r.incident.attempts, { step, at: now, ok, detail }];
+  const attempts = [...r.incident.attempts, { step, at: now, ok, detail, ...(unrestored ? { unrestored: true as const } : {}) }];
   const nextStepAt = now + s.backoffMinutes * MINUTE * 2 ** (attempts.length - 1);
   return {
     ...r,

@@ -53,12 +53,20 @@ export class NotNowError extends Error {
   override readonly name = "NotNowError";
 }
 
+/** A rebuild that replaced the server but did not bring the node's data back: the
+ *  node may answer every check while its customers' domains are gone. */
+export class DataNotRestoredError extends Error {
+  override readonly name = "DataNotRestoredError";
+}
+
 /** A step's result. */
 export interface StepOutcome extends PlannedStep {
   readonly ok: boolean;
   readonly detail: string;
   /** The step did not start (NotNowError): it counts as no attempt. */
   readonly deferred?: boolean;
+  /** The server was rebuilt, but the restore failed (DataNotRestoredError). */
+  readonly unrestored?: boolean;
 }
 
 /** Runs the planned steps (already capped by the plan) at once, and records every
@@ -78,7 +86,7 @@ export async function executeSteps(steps: readonly PlannedStep[], actions: Recov
       const deferred = err instanceof NotNowError;
       const detail = deferred ? `not now: ${(err as Error).message}; the step is tried again later` : (err as Error).message;
       record(s, s.step, false, detail);
-      return { ...s, ok: false, detail, ...(deferred ? { deferred } : {}) };
+      return { ...s, ok: false, detail, ...(deferred ? { deferred } : {}), ...(err instanceof DataNotRestoredError ? { unrestored: true } : {}) };
     }
   }));
   return { outcomes, events };
@@ -108,6 +116,6 @@ async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryAction
   try {
     return `${rebuilt}; ${await nodes.restore(s.hostname, ctx)}`;
   } catch (err) {
-    throw new Error(`${rebuilt}, but its data was not restored: ${(err as Error).message}; ${snapshot} is the fallback`);
+    throw new DataNotRestoredError(`${rebuilt}, but its data was not restored: ${(err as Error).message}; ${snapshot} is the fallback`);
   }
 }

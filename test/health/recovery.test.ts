@@ -209,4 +209,31 @@ describe("recovery brings the data back after a rebuild", () => {
     expect(sim.record(A).incident!.attempts.at(-1)).toMatchObject({ step: "rebuild", ok: false,
       detail: "rebuild done (after snapshot done), but its data was not restored: restored 2 domains, but 1 do not answer: shop.example (HTTP 502) (exit 33); snapshot done is the fallback" });
   });
+
+  it("resolves the incident once the rebuilt and restored node answers", async () => {
+    const { actions } = recordingActions();
+    const sim = new Simulation([target(A, { autoRebuild: true })], { ...actions, nodes: { ...actions.nodes!,
+      restore: async () => "restored 2 domains from snapshot 6ef87350; 2 domains answer" } });
+    await confirmed(sim);
+    await sim.rounds(30, { [A]: DOWN }, 1);
+    await sim.round({ [A]: UP });
+    expect(sim.record(A).incident).toBeUndefined();
+    expect(sim.record(A).history.at(-1)).toMatchObject({ status: "resolved", seen: expect.arrayContaining(["all checks pass"]) });
+  });
+
+  it("never resolves a rebuilt node that answers without its data: the incident fails, naming the restore to run and the snapshot", async () => {
+    const { actions } = recordingActions();
+    const sim = new Simulation([target(A, { autoRebuild: true })], { ...actions, nodes: { ...actions.nodes!,
+      restore: async () => { throw new Error("object store unreachable or refusing: dial tcp: connection refused (exit 20)"); } } });
+    await confirmed(sim);
+    await sim.rounds(30, { [A]: DOWN }, 1);
+    const events = await sim.round({ [A]: UP });
+    expect(sim.record(A).incident).toBeUndefined();
+    const closed = sim.record(A).history.at(-1)!;
+    expect(closed.status).toBe("failed");
+    expect(closed.seen.at(-1)).toBe("the node answers, but its data was not restored (rebuild done (after snapshot done), but its data was not restored: " +
+      "object store unreachable or refusing: dial tcp: connection refused (exit 20); snapshot done is the fallback); " +
+      `restore it with \`fleet restore ${A}\`; a person must act (see the runbook)`);
+    expect(events.map((e) => e.type)).toEqual(["incident.failed"]);
+  });
 });

@@ -4,10 +4,13 @@ import { auditSinksFromEnv } from "../../audit/config";
 import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
 import { describeChanges, type FleetEvent } from "../../automation/events";
 import type { DriftReport, FleetAutomation, Report } from "../../automation/operations";
+import { NODE_BACKUP_EXIT } from "../../backup/exit-codes";
 import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
+import { RestoreFailedError } from "../../restore/node-command";
+import { restoreSuccessors, SuccessorRestoreError } from "../../restore/successors";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
 import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation, type ErrorClasses } from "./environment-run";
@@ -58,8 +61,20 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
 
   const deploy = (op: "preview" | "up" | "refresh" | "destroy" | "drift"): Run => async (fleet, opts) => {
     const run = { ...runOptions(opts) };
-    const report = op === "preview" ? await fleet.preview(run) : op === "up" ? await announced(ctx, opts.stack, "up", "fleet", () => fleet.up(run))
-      : op === "refresh" ? await fleet.refresh(run) : op === "destroy" ? await fleet.destroy(run) : await fleet.drift(run);
+    if (op === "up") {
+      const report = await announced(ctx, opts.stack, "up", "fleet", () => fleet.up(run));
+      if (!opts.json) printReport(ctx, opts, report);
+      // A successor this deployment created takes over its predecessor's customers now;
+      // with --json the result line comes last, holding the restores.
+      const restores = await restoreSuccessors(fleet, report);
+      if (opts.json) {
+        printReport(ctx, opts, report, { restores: restores.map(({ operation, ...rest }) => ({ ...rest, durationSeconds: operation.durationSeconds })) });
+      }
+      for (const restored of opts.json ? [] : restores) ctx.io.out(`${restored.hostname}: ${restored.summary}; ${restored.answers.length} domains answer`);
+      return;
+    }
+    const report = op === "preview" ? await fleet.preview(run) : op === "refresh" ? await fleet.refresh(run)
+      : op === "destroy" ? await fleet.destroy(run) : await fleet.drift(run);
     printReport(ctx, opts, report);
   };
   add("preview", "show what `up` would change, per node", deploy("preview"), undefined, "preview");
@@ -132,6 +147,7 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
 /** The exit code and lines of a failed operation. */
 export function describe(err: unknown, { PulumiCliError, SecretsConfigError, BackendConfigError }: ErrorClasses): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
+  if (err instanceof SuccessorRestoreError) return [restoreExitCode(err.cause), [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];
   if (err instanceof OperationFailedError) return [EXIT.operationFailed, [`fleet: failed (correlation ${err.correlationId}): ${err.message}`]];
   if (err instanceof SecretsConfigError || err instanceof BackendConfigError) return [EXIT.invalidInput, [`fleet: ${err.message}`]];
@@ -172,9 +188,9 @@ function runOptions(opts: CommonOptions): { correlationId?: string; message?: st
   return { ...(opts.correlationId ? { correlationId: opts.correlationId } : {}), ...(opts.message ? { message: opts.message } : {}) };
 }
 
-function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | DriftReport): void {
+function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | DriftReport, extra: Record<string, unknown> = {}): void {
   if (opts.json) {
-    ctx.io.out(JSON.stringify({ kind: "result", ...report }));
+    ctx.io.out(JSON.stringify({ kind: "result", ...report, ...extra }));
     return;
   }
   if (report.phases.length > 0 && report.operation !== "preview") for (const line of renderBoard(report.phases, new Date())) ctx.io.out(line);
@@ -187,4 +203,11 @@ function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | D
       report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
   }
   ctx.io.out(`${report.operation} of stack ${report.stack} succeeded in ${duration(report.durationSeconds)} (correlation ${report.correlationId})`);
+}
+
+/** A failed restore's own exit code (src/backup/exit-codes.ts), as `fleet restore` ends with. */
+function restoreExitCode(err: unknown): number {
+  if (err instanceof OperationRefusedError) return NODE_BACKUP_EXIT.restoreRefused;
+  if (err instanceof OperationFailedError && err.cause instanceof RestoreFailedError) return err.cause.exitCode;
+  return EXIT.operationFailed;
 }

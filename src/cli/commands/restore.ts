@@ -3,8 +3,6 @@ import { Option, type Command } from "commander";
 import { auditSinksFromEnv } from "../../audit/config";
 import { OperationFailedError, OperationRefusedError } from "../../automation/errors";
 import type { FleetEvent } from "../../automation/events";
-import { FleetAutomation } from "../../automation/operations";
-import { PulumiCliError } from "../../automation/pulumi-cli";
 import { NODE_BACKUP_EXIT } from "../../backup/exit-codes";
 import { RestoreFailedError } from "../../restore/node-command";
 import { restoreNode, type RestoreReport } from "../../restore/restore-node";
@@ -47,6 +45,9 @@ async function restoreCommand(io: Io, env: NodeJS.ProcessEnv, hostname: string, 
   const onEvent = (event: FleetEvent) => {
     if (event.kind === "notice") io.err(`notice: ${event.message}`);
   };
+  // The Automation API loads the Pulumi SDK (about a second): only when a restore runs.
+  const [{ FleetAutomation }, { PulumiCliError }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js")]);
   const fleet = new FleetAutomation({
     stack: flags.stack, projectDir: resolve(flags.project), env, auditSinks: auditSinksFromEnv(env, flags.auditFile), onEvent,
   });
@@ -58,14 +59,14 @@ async function restoreCommand(io: Io, env: NodeJS.ProcessEnv, hostname: string, 
     print(io, report, flags.json ?? false);
     return EXIT.ok;
   } catch (err) {
-    const [code, message] = failure(err);
+    const [code, message] = failure(err, PulumiCliError);
     if (flags.json) io.out(JSON.stringify({ kind: "error", exitCode: code, message }));
     io.err(`fleet restore: ${message}`);
     return code;
   }
 }
 
-function failure(err: unknown): [number, string] {
+function failure(err: unknown, PulumiCliError: typeof import("../../automation/pulumi-cli").PulumiCliError): [number, string] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, err.message];
   if (err instanceof RangeError) return [EXIT.usage, err.message];
   if (err instanceof OperationRefusedError) {
