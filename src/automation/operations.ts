@@ -9,6 +9,7 @@ import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess 
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
 import { nodeResourceOf } from "./urn";
+import { holdSignals, type HeldSignals } from "../source/hold-signals";
 import { runPulumi } from "./workspace";
 
 export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
@@ -105,53 +106,78 @@ export class FleetAutomation {
    *  the provisioning step are `replace` targets, their dependents from the state are
    *  `target`s. A protected node is refused unless `overrideProtection` is given; then
    *  those resources are unprotected in the state first (the program protects them again
-   *  in this same update), and the audit records carry the override and its reason. */
-  rebuildNode(hostname: string, opts: RebuildOptions = {}): Promise<Report> {
-    return this.runner.run("rebuild", opts, false, async (ctx) => {
-      if (!("name" in parseHostname(hostname))) {
-        throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+   *  in this same update), and the audit records carry the override and its reason.
+   *  Hetzner's own protection of the old server is lifted for the update and given back
+   *  on every way out that leaves the old server standing: a failed or refused step, a
+   *  crashed CLI, SIGINT/SIGTERM/SIGHUP (held until it is back, see holdSignals); the
+   *  new server gets it from the program. */
+  async rebuildNode(hostname: string, opts: RebuildOptions = {}): Promise<Report> {
+    const held = holdSignals(opts.signal);
+    try {
+      return await this.runner.run("rebuild", { ...opts, signal: held.signal }, false, (ctx) => this.rebuild(ctx, hostname, opts, held), hostname);
+    } finally {
+      held.release();
+    }
+  }
+
+  private async rebuild(ctx: Context, hostname: string, opts: RebuildOptions, held: HeldSignals): Promise<void> {
+    if (!("name" in parseHostname(hostname))) {
+      throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+    }
+    const resources = stateResources(await ctx.stack.exportStack());
+    const mine = nodeResources(resources, hostname);
+    const server = mine.get("server");
+    if (!server) {
+      throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
+        [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
+    }
+    const targets = withDependents(resources, server.urn);
+    const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
+    const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
+    if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
+      throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
+        "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
+        isPrd(hostname)
+          ? "or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)"
+          : `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
+      ]);
+    }
+    const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
+    if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
+      ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
+    }
+    const stopIfInterrupted = () => {
+      const signal = held.received();
+      if (signal) {
+        throw new OperationRefusedError(`${signal} received before the update started; nothing was rebuilt`, ctx.correlationId,
+          guarded.length > 0 ? [`the state protection lifted for it comes back with the next \`fleet up --stack ${this.options.stack}\``] : []);
       }
-      const resources = stateResources(await ctx.stack.exportStack());
-      const mine = nodeResources(resources, hostname);
-      const server = mine.get("server");
-      if (!server) {
-        throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
-          [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
-      }
-      const targets = withDependents(resources, server.urn);
-      const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
-      const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
-      if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
-        throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
-          "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-          isPrd(hostname)
-            ? "or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)"
-            : `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
-        ]);
-      }
-      const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
-      if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
-        ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
-      }
-      if (guarded.length > 0) {
-        await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
-          ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
-      }
+    };
+    stopIfInterrupted();
+    if (guarded.length > 0) {
+      await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
+        ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
+    }
+    const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
+    let replaced = false;
+    try {
+      stopIfInterrupted();
       if (access && hetznerId) await setServerProtection(access, hetznerId, false);
-      const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
-      try {
-        await ctx.stack.up({
-          message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
-        });
-      } catch (err) {
-        // The old server may still be there: give it its Hetzner protection back.
-        if (access && hetznerId) {
-          await setServerProtection(access, hetznerId, true).catch((e: unknown) =>
-            ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); protect it in the console`));
-        }
-        throw err;
+      stopIfInterrupted();
+      await ctx.stack.up({
+        message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
+      });
+      replaced = true;
+    } finally {
+      // The old server may still be there: give it its Hetzner protection back.
+      if (!replaced && access && hetznerId) {
+        await setServerProtection(access, hetznerId, true).then(
+          (outcome) => ctx.notice(outcome === "gone" ? `server ${hetznerId} is gone at Hetzner; nothing to protect again`
+            : `server ${hetznerId} is protected at Hetzner again`),
+          (e: unknown) => ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); ` +
+            `protect it: \`hcloud server enable-protection ${hostname} delete rebuild\``));
       }
-    }, hostname);
+    }
   }
 
   /** Re-runs the node's provisioning step and nothing else, with the playbook run in

@@ -8,6 +8,7 @@ import { channelsFromEnv } from "../../notify/channels";
 import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
+import { holdSignals } from "../../source/hold-signals";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
 import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation, type ErrorClasses } from "./environment-run";
@@ -52,7 +53,14 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
         if (typeof choice === "number") return setCode(choice);
         if (choice.environment) return setCode(await runEnvironment(ctx, shards, { ...opts, ...choice.environment }, describe));
       }
-      setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
+      // A rebuild gives Hetzner's protection back before it ends (FleetAutomation.rebuildNode):
+      // a signal is held until fleet has said how the rebuild ended, then ends the process.
+      const held = name === "rebuild" ? holdSignals() : undefined;
+      try {
+        setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
+      } finally {
+        held?.release();
+      }
     });
   };
 

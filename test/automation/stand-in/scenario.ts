@@ -14,6 +14,10 @@ export interface Scenario {
     stderr?: string;
     /** Times the operation answers "the stack is currently locked" before it runs. */
     lockedTimes?: number;
+    /** Runs until SIGINT or SIGTERM cancels it (writes `waiting-KIND` once running). */
+    waitForSignal?: boolean;
+    /** Ends by SIGKILL after its events, as a crashed CLI would. */
+    crash?: boolean;
   }>>;
   /** Operations of one stack, over `operations` (a shard that fails while others succeed). */
   stackOperations?: Record<string, Scenario["operations"]>;
