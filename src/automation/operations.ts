@@ -1,15 +1,16 @@
-import type { EngineEvent, OutputMap, UpdateSummary } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 import { FORCE_PROVISION_ENV } from "../components/commands";
 import { parseHostname } from "../fleet/naming";
+import { holdSignals, type HeldSignals } from "../source/hold-signals";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
 import { OperationRefusedError } from "./errors";
 import { hetznerDeleteProtected, serversTheChangeDeletes } from "./hetzner-preflight";
+import { protectionGaps, readHetznerProtection, recordsHetznerProtection, type ProtectionGap } from "./hetzner-protection";
 import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
 import { nodeResourceOf } from "./urn";
-import { holdSignals, type HeldSignals } from "../source/hold-signals";
 import { runPulumi } from "./workspace";
 
 export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
@@ -31,9 +32,16 @@ export interface DeployReport extends Report {
 
 export interface DriftReport extends Report {
   readonly drifted: readonly DriftedResource[];
-  /** Nodes with at least one drifted resource. */
+  /** Resources the program protects whose Hetzner protection is off now. */
+  readonly protectionOff: readonly ProtectionGap[];
+  /** Why Hetzner's protection was not read (no token, the API failed), when it was not. */
+  readonly protectionUnchecked?: string;
+  /** Nodes with at least one drifted resource or one whose Hetzner protection is off. */
   readonly driftedNodes: readonly string[];
 }
+
+/** Hetzner's protection of what the program protects, or why it was not read. */
+export type ProtectionCheck = { readonly gaps: readonly ProtectionGap[] } | { readonly unchecked: string };
 
 /** Preview, deploy, rebuild and inspect one stack of this project through Pulumi's
  *  Automation API. Every operation has a correlation id, streams FleetEvents, keeps
@@ -266,17 +274,41 @@ export class FleetAutomation {
     return { endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token };
   }
 
-  /** A refresh preview: the resources whose real state differs from the recorded state. */
+  /** A refresh preview: the resources whose real state differs from the recorded state;
+   *  and, read from Hetzner itself, what the program protects there and is not protected
+   *  now (a refresh would record that as the new truth, and a plain `up` never sees it). */
   async drift(opts: RunOptions = {}): Promise<DriftReport> {
     const events: EngineEvent[] = [];
+    let protection = { gaps: [] } as ProtectionCheck;
     const report = await this.runner.run("drift", opts, false, async (ctx) => {
       await ctx.stack.previewRefresh({
         message: ctx.message, onEvent: (e) => { events.push(e); ctx.onEvent(e); }, ...signal(ctx),
       });
+      protection = await this.protectionOf(ctx.stack);
     });
     const drifted = driftFromEvents(events);
-    const driftedNodes = [...new Set(drifted.flatMap((d) => (d.hostname ? [d.hostname] : [])))].sort();
-    return { ...report, drifted, driftedNodes };
+    const protectionOff = "gaps" in protection ? protection.gaps : [];
+    const driftedNodes = [...new Set([...drifted, ...protectionOff].flatMap((d) => (d.hostname ? [d.hostname] : [])))].sort();
+    return { ...report, drifted, protectionOff, ...("unchecked" in protection ? { protectionUnchecked: protection.unchecked } : {}), driftedNodes };
+  }
+
+  /** What the program protects at Hetzner and Hetzner does not protect now, for
+   *  `fleet health`, which asks every round: no update, no audit record. */
+  async hetznerProtection(): Promise<ProtectionCheck> {
+    return this.protectionOf(await this.runner.open(correlationIdFor(), false));
+  }
+
+  private async protectionOf(stack: Stack): Promise<ProtectionCheck> {
+    const resources = stateResources(await stack.exportStack());
+    if (!recordsHetznerProtection(resources)) return { gaps: [] };
+    const configured = await stack.getConfig("hcloud:token").catch(() => undefined);
+    const token = configured?.value || this.runner.env.HCLOUD_TOKEN;
+    if (!token) return { unchecked: `no Hetzner token: set hcloud:token in stack ${this.options.stack} or HCLOUD_TOKEN` };
+    try {
+      return { gaps: protectionGaps(resources, await readHetznerProtection({ endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token })) };
+    } catch (err) {
+      return { unchecked: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /** The stack's outputs; secret ones read "[secret]" unless `showSecrets`. */

@@ -25,6 +25,8 @@ export interface FakeHetzner {
   protection(id: string): boolean | undefined;
   /** Lifts a server's protection behind the program's back (`hcloud server disable-protection`). */
   unprotect(id: string): void;
+  /** Lifts a Primary IP's delete protection (`hcloud primary-ip disable-protection`). */
+  unprotectIp(id: string): void;
   close(): void;
 }
 
@@ -38,6 +40,7 @@ export async function fakeHetznerApi(servers: readonly string[], guarded: readon
   const requests: HetznerRequest[] = [];
   const protection = new Map(servers.map((id) => [id, guarded.includes(id)]));
   const perPage = opts.perPage ?? 50;
+  const ipProtection = new Map(Object.entries(opts.primaryIps ?? {}));
   const page = <T>(items: readonly T[], url: URL) => {
     const n = Number(url.searchParams.get("page") ?? "1");
     const size = Math.min(perPage, Number(url.searchParams.get("per_page") ?? "25"));
@@ -58,7 +61,7 @@ export async function fakeHetznerApi(servers: readonly string[], guarded: readon
         return;
       }
       if (req.method === "GET" && url.pathname === "/v1/primary_ips") {
-        const { items, meta } = page(Object.entries(opts.primaryIps ?? {}).map(([id, on]) => ({ id: Number(id), protection: { delete: on } })), url);
+        const { items, meta } = page([...ipProtection].map(([id, on]) => ({ id: Number(id), protection: { delete: on } })), url);
         res.end(JSON.stringify({ primary_ips: items, meta }));
         return;
       }
@@ -88,6 +91,7 @@ export async function fakeHetznerApi(servers: readonly string[], guarded: readon
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests,
     protection: (id) => protection.get(id),
     unprotect: (id) => { protection.set(id, false); },
+    unprotectIp: (id) => { ipProtection.set(id, false); },
     close: () => server.close(),
   };
 }

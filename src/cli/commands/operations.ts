@@ -191,8 +191,16 @@ function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | D
     ctx.io.out(table(["NODE", "CHANGES"], Object.entries(report.nodes).map(([host, o]) => [host, ops(o)])));
   }
   if ("drifted" in report) {
-    ctx.io.out(report.drifted.length === 0 ? "no drift" : table(["NODE", "RESOURCE", "CHANGE", "PROPERTIES"],
-      report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
+    if (report.drifted.length > 0) {
+      ctx.io.out(table(["NODE", "RESOURCE", "CHANGE", "PROPERTIES"],
+        report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
+    }
+    for (const g of report.protectionOff) {
+      ctx.io.out(`${g.hostname ?? "(fleet)"}: the program protects ${g.resource} ${g.id}, but its Hetzner ${g.off.join(" and ")} protection is off; ` +
+        `turn it on again: ${g.fix}`);
+    }
+    if (report.drifted.length === 0 && report.protectionOff.length === 0) ctx.io.out("no drift");
+    if (report.protectionUnchecked) ctx.io.err(`fleet drift: Hetzner protection not checked: ${report.protectionUnchecked}`);
   }
   ctx.io.out(`${report.operation} of stack ${report.stack} succeeded in ${duration(report.durationSeconds)} (correlation ${report.correlationId})`);
 }
