@@ -107,6 +107,7 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     },
     channels: channelsFromEnv(env),
     clock: Date.now,
+    ...(stack && "fleet" in stack && stack.fleet ? { protection: () => stack.fleet!.hetznerProtection() } : {}),
     ...(connections.audit ? { audit: connections.audit } : {}),
   });
 
@@ -178,13 +179,16 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
 function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
   if (json) {
     io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
+      ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
       ...(backups ? { backups } : {}) }));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
-      n.hostname, n.state, n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
+      n.hostname, n.state, [n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
+        ...(n.protectionOff ? ["PROTECTION OFF"] : [])].join(", "),
       n.consecutiveFailures, n.incident ? `${n.incident.kind} ${n.incident.status}${n.incident.held ? ` (held: ${n.incident.held})` : ""}` : "",
     ])));
     for (const n of report.nodes) for (const c of n.checks.filter((x) => !x.ok)) io.out(`  ${n.hostname} ${c.name}: ${c.detail}`);
+    for (const n of report.nodes) for (const line of n.protectionOff ?? []) io.out(`  ${n.hostname} hetzner-protection: ${line}`);
     if (backups && "ages" in backups) {
       io.out(table(["node", "off-node backup"], backups.ages.map((a) => [a.hostname, `${a.ok ? "ok" : "FLAG"} ${a.detail}`])));
     } else if (backups) {
@@ -193,6 +197,7 @@ function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: Bac
     const bad = report.nodes.filter((n) => !n.healthy).length;
     io.err(`${report.nodes.length} nodes checked, ${bad} unhealthy`);
   }
+  if (report.protectionUnchecked) io.err(`fleet health: Hetzner protection not checked: ${report.protectionUnchecked}`);
   for (const e of report.events) io.err(`${e.type} ${e.hostname}: ${e.message}`);
   for (const e of report.notifications.errors) io.err(`notification failed: ${e}`);
 }
