@@ -15,7 +15,7 @@ export interface HealthEvent {
   readonly type:
     | "incident.detected" | "incident.recovering" | "incident.resolved" | "incident.failed"
     | "recovery.step" | "fleet.held" | "deployment.succeeded" | "deployment.failed"
-    | "protection.off";
+    | "protection.off" | "snapshots.deleted";
   /** Milliseconds since the epoch. */
   readonly at: number;
   /** `fleet` for fleet-wide events. */

@@ -8,6 +8,8 @@ import type { NodeRecord, NodeState } from "./model";
 import type { Safeguards } from "./safeguards";
 import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
+import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
+import { DEFAULT_RECOVERY_SNAPSHOT_DAYS } from "../stack/settings";
 import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
 import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
 import type { StateDir } from "./store";
@@ -50,6 +52,8 @@ export interface RoundDeps {
   readonly clock: () => number;
   /** Another audit log to receive the events besides events.jsonl (the platform's). */
   readonly audit?: (events: readonly HealthEvent[]) => void;
+  /** Days a node's newest recovery snapshot is kept (stack setting recoverySnapshotDays). */
+  readonly recoverySnapshotDays?: number;
   /** Hetzner's protection of what the program protects (FleetAutomation.hetznerProtection). */
   readonly protection?: () => Promise<ProtectionCheck>;
 }
@@ -101,9 +105,11 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
   // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
   if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
   const run = await executeSteps(decided.steps, deps.actions, deps.clock);
-  const events = [...decided.events, ...run.events, ...[...unprotected].map(([hostname, gaps]): HealthEvent =>
+  const stepped = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
+  const snapshots = await pruneSnapshots(deps, stepped);
+  const records = snapshots.records;
+  const events = [...decided.events, ...run.events, ...snapshots.events, ...[...unprotected].map(([hostname, gaps]): HealthEvent =>
     ({ type: "protection.off", at: now, hostname, message: gaps.join("; ") }))];
-  const records = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
   const byHost = new Map(records.map((r) => [r.hostname, r]));
 
   const delivery = await deliver(events, deps.channels, state.notified, now, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
@@ -139,4 +145,20 @@ function protectionOffByNode(protection: ProtectionCheck | undefined, checked: R
       `the program protects ${gap.resource} ${gap.id}, but its Hetzner ${gap.off.join(" and ")} protection is off; turn it on again: ${gap.fix}`]);
   }
   return byNode;
+}
+
+/** Deletes the recovery snapshots the stack no longer keeps, after this round's steps (a
+ *  rebuild's new snapshot is then the newest), and notes it on the nodes' incidents. A
+ *  failure to list them fails no round: it is an event, and the next round tries again. */
+async function pruneSnapshots(deps: RoundDeps, records: NodeRecord[]): Promise<{ records: NodeRecord[]; events: HealthEvent[] }> {
+  const store = deps.actions.snapshots;
+  if (!store) return { records, events: [] };
+  const keepDays = deps.recoverySnapshotDays ?? DEFAULT_RECOVERY_SNAPSHOT_DAYS;
+  const now = deps.clock();
+  try {
+    return recordPrunes(records, await pruneRecoverySnapshots(store, now, keepDays), now, keepDays);
+  } catch (err) {
+    return { records, events: [{ type: "snapshots.deleted", at: now, hostname: "fleet", ok: false,
+      message: `recovery snapshots not listed: ${err instanceof Error ? err.message : String(err)}; tried again next round` }] };
+  }
 }

@@ -9,6 +9,7 @@ import type { ConnectOptions, StackConnection } from "../../health/stack";
 import { StateDir, StateFileError, StateLockedError } from "../../health/store";
 import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
+import { readStackFile } from "../../stack/stack-file";
 import { InvalidInputError } from "../../source/issues";
 import type { BackupAge } from "../../backup/ages";
 import type { StackBackupAgesOptions } from "../../backup/stack-ages";
@@ -83,7 +84,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     }
     return runRoundWith(stack);
   };
-  const runRoundWith = (stack: StackConnection | undefined) => runRound({
+  const hetzner = token ? new HetznerClient({ token, ...(env[HEALTH_ENV.hcloudEndpoint] ? { baseUrl: env[HEALTH_ENV.hcloudEndpoint] } : {}) }) : undefined;
+  // Read each round, as the targets are: a changed setting applies without a restart.
+  const runRoundWith = (stack: StackConnection | undefined, keepDays = readStackFile(opts.projectDir, opts.stack).stack?.settings.recoverySnapshotDays) => runRound({
     targets: () => resolveTargets({ stack: opts.stack, projectDir: opts.projectDir, catalog,
       ...(opts.fleet ? { fleetFile: opts.fleet } : {}), ...(opts.targets ? { targetsFile: opts.targets } : {}),
       ...(stack && "addresses" in stack ? { source: stack.addresses } : {}),
@@ -103,8 +106,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     actions: {
       ...(stack && "nodes" in stack ? { nodes: stack.nodes } : {}),
       ...(stack && "unavailable" in stack ? { nodesUnavailable: stack.unavailable } : {}),
-      ...(token ? { machines: new HetznerClient({ token, ...(env[HEALTH_ENV.hcloudEndpoint] ? { baseUrl: env[HEALTH_ENV.hcloudEndpoint] } : {}) }) } : {}),
+      ...(hetzner ? { machines: hetzner, snapshots: hetzner } : {}),
     },
+    ...(keepDays !== undefined ? { recoverySnapshotDays: keepDays } : {}),
     channels: channelsFromEnv(env),
     clock: Date.now,
     ...(stack && "fleet" in stack && stack.fleet ? { protection: () => stack.fleet!.hetznerProtection() } : {}),
