@@ -40,6 +40,7 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/loads-like-pulumi.test.ts", needs: "child processes", why: "loads the program as Pulumi's nodejs host does" },
   { file: "test/register/command.test.ts", needs: "child processes", why: "runs the registration step's command" },
   { file: "test/source/defer-signals.test.ts", needs: "child processes", why: "signals to a writer process" },
+  { file: "test/source/hold-signals.test.ts", needs: "the build", why: "signals to a built process holding them" },
   { file: "test/source/file-lock.test.ts", needs: "child processes", why: "lock holders in other processes" },
   { file: "test/source/replace-file.test.ts", needs: "child processes", why: "a writer killed mid-write" },
   { file: "test/automation/cli.test.ts", needs: "child processes", why: "the Automation API runs the stand-in pulumi" },
