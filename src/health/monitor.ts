@@ -2,16 +2,16 @@ import type { ProtectionCheck } from "../automation/operations";
 import type { Channel } from "../notify/channels";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../notify/limiter";
 import { deliver } from "../notify/notifier";
+import { DEFAULT_RECOVERY_SNAPSHOT_DAYS } from "../stack/settings";
 import { checkNode, type CheckOptions } from "./check-node";
 import type { HealthEvent, Step } from "../events/health-event";
 import type { NodeRecord, NodeState } from "./model";
 import type { Safeguards } from "./safeguards";
 import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
-import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
-import { DEFAULT_RECOVERY_SNAPSHOT_DAYS } from "../stack/settings";
 import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
 import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
+import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
 import type { StateDir } from "./store";
 import type { CheckResult, HealthTarget } from "./types";
 
