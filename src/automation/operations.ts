@@ -167,10 +167,15 @@ export class FleetAutomation {
         ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
     }
     const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
+    let lifted = false;
     let replaced = false;
     try {
       stopIfInterrupted();
-      if (access && hetznerId) await setServerProtection(access, hetznerId, false);
+      if (access && hetznerId) {
+        // Set before the request: one that times out may still have been applied.
+        lifted = true;
+        await setServerProtection(access, hetznerId, false);
+      }
       stopIfInterrupted();
       await ctx.stack.up({
         message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
@@ -178,7 +183,7 @@ export class FleetAutomation {
       replaced = true;
     } finally {
       // The old server may still be there: give it its Hetzner protection back.
-      if (!replaced && access && hetznerId) {
+      if (lifted && !replaced && access && hetznerId) {
         await setServerProtection(access, hetznerId, true).then(
           (outcome) => ctx.notice(outcome === "gone" ? `server ${hetznerId} is gone at Hetzner; nothing to protect again`
             : `server ${hetznerId} is protected at Hetzner again`),

@@ -1,8 +1,5 @@
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** The listeners of every hold, told apart from the process's other listeners. */
-const HOLDS = new WeakSet<(...args: never[]) => unknown>();
-
 /** An interrupt held back while work that must put something back runs (a rebuild that
  *  lifted Hetzner's protection). */
 export interface HeldSignals {
@@ -11,7 +8,8 @@ export interface HeldSignals {
   /** The first signal received, if any: the work should start nothing new. */
   received(): NodeJS.Signals | undefined;
   /** Stops holding; a signal that came meanwhile ends the process as it would have, unless
-   *  another listener of the process took it. */
+   *  the process still listens for it (bin/fleet's own hold, the `fleet health --watch`
+   *  loop), which then decides. A `once` listener is gone by then and decides nothing. */
   release(): void;
 }
 
@@ -26,27 +24,21 @@ export interface HeldSignals {
 export function holdSignals(outer?: AbortSignal): HeldSignals {
   const controller = new AbortController();
   let first: NodeJS.Signals | undefined;
-  // A listener of another kind (the `fleet health --watch` loop) decides how the process
-  // ends. It may be a `once` listener, gone after the signal: so this one goes first and
-  // looks then. A hold in the caller (bin/fleet's) ends the process at its own release.
-  let handledElsewhere = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (first) controller.abort(new Error(`${signal} received twice`));
-    else handledElsewhere = process.listeners(signal).some((l) => !HOLDS.has(l));
     first ??= signal;
   };
-  HOLDS.add(onSignal);
   const onOuterAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onOuterAbort();
   else outer?.addEventListener("abort", onOuterAbort, { once: true });
-  for (const signal of SIGNALS) process.prependListener(signal, onSignal);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   return {
     signal: controller.signal,
     received: () => first,
     release: () => {
       for (const signal of SIGNALS) process.off(signal, onSignal);
       outer?.removeEventListener("abort", onOuterAbort);
-      if (first && !handledElsewhere && process.listenerCount(first) === 0) process.kill(process.pid, first);
+      if (first && process.listenerCount(first) === 0) process.kill(process.pid, first);
     },
   };
 }

@@ -136,8 +136,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     let stopping = false;
     let wake: () => void = () => undefined;
     const stop = () => { stopping = true; wake(); };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    // `on`, not `once`: a rebuild that holds signals (src/source/hold-signals.ts) leaves the
+    // ending to a listener still there, so the watch ends after its round, as documented.
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
     io.err(`watching stack ${opts.stack} every ${opts.intervalSeconds}s (state: ${store.dir}${opts.heal ? "; recovery on" : ""})`);
     try {
       while (!stopping) {
