@@ -1,10 +1,12 @@
-import type { EngineEvent, OutputMap, UpdateSummary } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 import { FORCE_PROVISION_ENV } from "../components/commands";
 import { parseHostname } from "../fleet/naming";
+import { holdSignals, type HeldSignals } from "../source/hold-signals";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
 import { OperationRefusedError } from "./errors";
 import { hetznerDeleteProtected, serversTheChangeDeletes } from "./hetzner-preflight";
+import { protectionGaps, readHetznerProtection, recordsHetznerProtection, type ProtectionGap } from "./hetzner-protection";
 import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
@@ -30,9 +32,16 @@ export interface DeployReport extends Report {
 
 export interface DriftReport extends Report {
   readonly drifted: readonly DriftedResource[];
-  /** Nodes with at least one drifted resource. */
+  /** Resources the program protects whose Hetzner protection is off now. */
+  readonly protectionOff: readonly ProtectionGap[];
+  /** Why Hetzner's protection was not read (no token, the API failed), when it was not. */
+  readonly protectionUnchecked?: string;
+  /** Nodes with at least one drifted resource or one whose Hetzner protection is off. */
   readonly driftedNodes: readonly string[];
 }
+
+/** Hetzner's protection of what the program protects, or why it was not read. */
+export type ProtectionCheck = { readonly gaps: readonly ProtectionGap[] } | { readonly unchecked: string };
 
 /** Preview, deploy, rebuild and inspect one stack of this project through Pulumi's
  *  Automation API. Every operation has a correlation id, streams FleetEvents, keeps
@@ -105,53 +114,83 @@ export class FleetAutomation {
    *  the provisioning step are `replace` targets, their dependents from the state are
    *  `target`s. A protected node is refused unless `overrideProtection` is given; then
    *  those resources are unprotected in the state first (the program protects them again
-   *  in this same update), and the audit records carry the override and its reason. */
-  rebuildNode(hostname: string, opts: RebuildOptions = {}): Promise<Report> {
-    return this.runner.run("rebuild", opts, false, async (ctx) => {
-      if (!("name" in parseHostname(hostname))) {
-        throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+   *  in this same update), and the audit records carry the override and its reason.
+   *  Hetzner's own protection of the old server is lifted for the update and given back
+   *  on every way out that leaves the old server standing: a failed or refused step, a
+   *  crashed CLI, SIGINT/SIGTERM/SIGHUP (held until it is back, see holdSignals); the
+   *  new server gets it from the program. */
+  async rebuildNode(hostname: string, opts: RebuildOptions = {}): Promise<Report> {
+    const held = holdSignals(opts.signal);
+    try {
+      return await this.runner.run("rebuild", { ...opts, signal: held.signal }, false, (ctx) => this.rebuild(ctx, hostname, opts, held), hostname);
+    } finally {
+      held.release();
+    }
+  }
+
+  private async rebuild(ctx: Context, hostname: string, opts: RebuildOptions, held: HeldSignals): Promise<void> {
+    if (!("name" in parseHostname(hostname))) {
+      throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
+    }
+    const resources = stateResources(await ctx.stack.exportStack());
+    const mine = nodeResources(resources, hostname);
+    const server = mine.get("server");
+    if (!server) {
+      throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
+        [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
+    }
+    const targets = withDependents(resources, server.urn);
+    const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
+    const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
+    if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
+      throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
+        "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
+        isPrd(hostname)
+          ? "or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)"
+          : `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
+      ]);
+    }
+    const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
+    if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
+      ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
+    }
+    const stopIfInterrupted = () => {
+      const signal = held.received();
+      if (signal) {
+        throw new OperationRefusedError(`${signal} received before the update started; nothing was rebuilt`, ctx.correlationId,
+          guarded.length > 0 ? [`the state protection lifted for it comes back with the next \`fleet up --stack ${this.options.stack}\``] : []);
       }
-      const resources = stateResources(await ctx.stack.exportStack());
-      const mine = nodeResources(resources, hostname);
-      const server = mine.get("server");
-      if (!server) {
-        throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
-          [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
+    };
+    stopIfInterrupted();
+    if (guarded.length > 0) {
+      await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
+        ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
+    }
+    const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
+    let lifted = false;
+    let replaced = false;
+    try {
+      stopIfInterrupted();
+      if (access && hetznerId) {
+        // Set before the request: one that times out may still have been applied.
+        lifted = true;
+        await setServerProtection(access, hetznerId, false);
       }
-      const targets = withDependents(resources, server.urn);
-      const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
-      const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
-      if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
-        throw new OperationRefusedError(`node ${hostname} is protected; nothing was rebuilt`, ctx.correlationId, [
-          "rebuild it anyway with an explicit override and a reason (library: overrideProtection: { reason }; CLI: --override-protection REASON)",
-          isPrd(hostname)
-            ? "or bump its `rebuild` counter in the fleet file in a pull request and follow the steps `fleet diff` prints (prd nodes stay protected)"
-            : `or set \`protect: false\` on it in the fleet file, run \`fleet up --stack ${this.options.stack}\`, then rebuild it`,
-        ]);
+      stopIfInterrupted();
+      await ctx.stack.up({
+        message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
+      });
+      replaced = true;
+    } finally {
+      // The old server may still be there: give it its Hetzner protection back.
+      if (lifted && !replaced && access && hetznerId) {
+        await setServerProtection(access, hetznerId, true).then(
+          (outcome) => ctx.notice(outcome === "gone" ? `server ${hetznerId} is gone at Hetzner; nothing to protect again`
+            : `server ${hetznerId} is protected at Hetzner again`),
+          (e: unknown) => ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); ` +
+            `protect it: \`hcloud server enable-protection ${hostname} delete rebuild\``));
       }
-      const access = hetznerId ? await this.hcloudAccess(ctx) : undefined;
-      if (opts.overrideProtection && (guarded.length > 0 || hetznerId)) {
-        ctx.override(opts.overrideProtection.reason.trim(), guarded, hetznerId ? [`hcloud server ${hetznerId}`] : []);
-      }
-      if (guarded.length > 0) {
-        await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
-          ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
-      }
-      if (access && hetznerId) await setServerProtection(access, hetznerId, false);
-      const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
-      try {
-        await ctx.stack.up({
-          message: ctx.message, onEvent: ctx.onEvent, replace, target: targets.map((r) => r.urn), showSecrets: false, ...signal(ctx),
-        });
-      } catch (err) {
-        // The old server may still be there: give it its Hetzner protection back.
-        if (access && hetznerId) {
-          await setServerProtection(access, hetznerId, true).catch((e: unknown) =>
-            ctx.notice(`server ${hetznerId} could not be protected again at Hetzner (${e instanceof Error ? e.message : String(e)}); protect it in the console`));
-        }
-        throw err;
-      }
-    }, hostname);
+    }
   }
 
   /** Re-runs the node's provisioning step and nothing else, with the playbook run in
@@ -240,17 +279,41 @@ export class FleetAutomation {
     return { endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token };
   }
 
-  /** A refresh preview: the resources whose real state differs from the recorded state. */
+  /** A refresh preview: the resources whose real state differs from the recorded state;
+   *  and, read from Hetzner itself, what the program protects there and is not protected
+   *  now (a refresh would record that as the new truth, and a plain `up` never sees it). */
   async drift(opts: RunOptions = {}): Promise<DriftReport> {
     const events: EngineEvent[] = [];
+    let protection = { gaps: [] } as ProtectionCheck;
     const report = await this.runner.run("drift", opts, false, async (ctx) => {
       await ctx.stack.previewRefresh({
         message: ctx.message, onEvent: (e) => { events.push(e); ctx.onEvent(e); }, ...signal(ctx),
       });
+      protection = await this.protectionOf(ctx.stack);
     });
     const drifted = driftFromEvents(events);
-    const driftedNodes = [...new Set(drifted.flatMap((d) => (d.hostname ? [d.hostname] : [])))].sort();
-    return { ...report, drifted, driftedNodes };
+    const protectionOff = "gaps" in protection ? protection.gaps : [];
+    const driftedNodes = [...new Set([...drifted, ...protectionOff].flatMap((d) => (d.hostname ? [d.hostname] : [])))].sort();
+    return { ...report, drifted, protectionOff, ...("unchecked" in protection ? { protectionUnchecked: protection.unchecked } : {}), driftedNodes };
+  }
+
+  /** What the program protects at Hetzner and Hetzner does not protect now, for
+   *  `fleet health`, which asks every round: no update, no audit record. */
+  async hetznerProtection(): Promise<ProtectionCheck> {
+    return this.protectionOf(await this.runner.open(correlationIdFor(), false));
+  }
+
+  private async protectionOf(stack: Stack): Promise<ProtectionCheck> {
+    const resources = stateResources(await stack.exportStack());
+    if (!recordsHetznerProtection(resources)) return { gaps: [] };
+    const configured = await stack.getConfig("hcloud:token").catch(() => undefined);
+    const token = configured?.value || this.runner.env.HCLOUD_TOKEN;
+    if (!token) return { unchecked: `no Hetzner token: set hcloud:token in stack ${this.options.stack} or HCLOUD_TOKEN` };
+    try {
+      return { gaps: protectionGaps(resources, await readHetznerProtection({ endpoint: this.runner.env.HCLOUD_ENDPOINT || HCLOUD_API, token })) };
+    } catch (err) {
+      return { unchecked: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /** The stack's outputs; secret ones read "[secret]" unless `showSecrets`. */

@@ -14,7 +14,8 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export interface HealthEvent {
   readonly type:
     | "incident.detected" | "incident.recovering" | "incident.resolved" | "incident.failed"
-    | "recovery.step" | "fleet.held" | "deployment.succeeded" | "deployment.failed";
+    | "recovery.step" | "fleet.held" | "deployment.succeeded" | "deployment.failed"
+    | "protection.off" | "snapshots.deleted";
   /** Milliseconds since the epoch. */
   readonly at: number;
   /** `fleet` for fleet-wide events. */

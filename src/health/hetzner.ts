@@ -1,9 +1,10 @@
 import type { MachineOperations } from "./recovery";
 import { requestFailure } from "../source/request-failure";
+import { RECOVERY_SNAPSHOT_DESCRIPTION, SNAPSHOT_NODE_LABEL, type RecoverySnapshot, type SnapshotStore } from "./snapshot-retention";
 
 /** The few Hetzner Cloud API calls recovery needs (docs.hetzner.cloud): find a
  *  server by name, reset it (power-cycle), and take a snapshot, each waiting for
- *  the returned action to finish. The token comes from the environment only. */
+ *  the returned action to finish; list and delete recovery's old snapshots. The token comes from the environment only. */
 export interface HetznerOptions {
   readonly token: string;
   /** `https://api.hetzner.cloud/v1`; a local server in tests. */
@@ -28,9 +29,23 @@ interface Action {
   readonly error?: { code: string; message: string } | null;
 }
 
+/** An image as `GET /images` lists it (hcloud-go hcloud/schema/image.go Image), the parts read. */
+interface Image {
+  readonly id: number;
+  readonly status: string;
+  readonly description: string;
+  readonly created: string | null;
+  readonly created_from: { readonly id: number; readonly name: string } | null;
+  readonly labels?: Record<string, string>;
+  readonly protection?: { readonly delete: boolean };
+}
+
+/** Pages a list stops after: 100 pages of 50 images is more than a project holds. */
+const MAX_PAGES = 100;
+
 export class HetznerError extends Error {}
 
-export class HetznerClient implements MachineOperations {
+export class HetznerClient implements MachineOperations, SnapshotStore {
   private readonly base: string;
   constructor(private readonly opts: HetznerOptions) {
     this.base = (opts.baseUrl ?? "https://api.hetzner.cloud/v1").replace(/\/$/, "");
@@ -64,6 +79,31 @@ export class HetznerClient implements MachineOperations {
       { type: "snapshot", description, labels });
     await this.waitFor(body.action);
     return `snapshot image ${body.image.id} of server ${server.id}`;
+  }
+
+  /** Recovery's complete snapshots (`GET /images?type=snapshot&label_selector=managed-by=node-fleet`,
+   *  every page, as hcloud-go hcloud/image.go ImageClient.AllWithOpts reads them through
+   *  iterPages), each with the node it was taken of. */
+  async recoverySnapshots(): Promise<RecoverySnapshot[]> {
+    const found: RecoverySnapshot[] = [];
+    for (let page = 1, n = 0; page && n < MAX_PAGES; n++) {
+      const body = await this.call<{ images: Image[]; meta?: { pagination?: { next_page?: number | null } } }>("GET",
+        `/images?type=snapshot&label_selector=${encodeURIComponent("managed-by=node-fleet")}&page=${page}&per_page=50`);
+      for (const image of body.images) {
+        const hostname = image.labels?.[SNAPSHOT_NODE_LABEL] ?? image.created_from?.name;
+        const created = image.created ? Date.parse(image.created) : NaN;
+        // A snapshot still being taken is not the way back yet; a protected one someone kept on purpose.
+        if (!image.description.startsWith(`${RECOVERY_SNAPSHOT_DESCRIPTION} `) || image.status !== "available" || image.protection?.delete) continue;
+        if (hostname && !Number.isNaN(created)) found.push({ id: image.id, hostname, created });
+      }
+      page = body.meta?.pagination?.next_page ?? 0;
+    }
+    return found;
+  }
+
+  /** `DELETE /images/{id}` (hcloud-go hcloud/image.go ImageClient.Delete: 204, no body). */
+  async deleteSnapshot(id: number): Promise<void> {
+    await this.call("DELETE", `/images/${id}`);
   }
 
   private async waitFor(first: Action): Promise<void> {

@@ -1,6 +1,8 @@
+import type { ProtectionCheck } from "../automation/operations";
 import type { Channel } from "../notify/channels";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../notify/limiter";
 import { deliver } from "../notify/notifier";
+import { DEFAULT_RECOVERY_SNAPSHOT_DAYS } from "../stack/settings";
 import { checkNode, type CheckOptions } from "./check-node";
 import type { HealthEvent, Step } from "../events/health-event";
 import type { NodeRecord, NodeState } from "./model";
@@ -9,6 +11,7 @@ import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
 import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
 import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
+import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
 import type { StateDir } from "./store";
 import type { CheckResult, HealthTarget } from "./types";
 
@@ -21,6 +24,8 @@ export interface NodeReport {
   readonly consecutiveFailures: number;
   readonly lastSuccess?: string;
   readonly incident?: { id: string; kind: string; status: string; attempts: number; held?: string };
+  /** What the program protects at Hetzner and Hetzner does not protect now. */
+  readonly protectionOff?: readonly string[];
 }
 
 export interface RoundReport {
@@ -28,6 +33,8 @@ export interface RoundReport {
   readonly stack: string;
   readonly healthy: boolean;
   readonly nodes: readonly NodeReport[];
+  /** Why Hetzner's protection of the nodes was not read this round, when it was not. */
+  readonly protectionUnchecked?: string;
   readonly events: readonly HealthEvent[];
   readonly notifications: { sent: number; suppressed: number; errors: string[] };
 }
@@ -45,6 +52,10 @@ export interface RoundDeps {
   readonly clock: () => number;
   /** Another audit log to receive the events besides events.jsonl (the platform's). */
   readonly audit?: (events: readonly HealthEvent[]) => void;
+  /** Days a node's newest recovery snapshot is kept (stack setting recoverySnapshotDays). */
+  readonly recoverySnapshotDays?: number;
+  /** Hetzner's protection of what the program protects (FleetAutomation.hetznerProtection). */
+  readonly protection?: () => Promise<ProtectionCheck>;
 }
 
 /** The decisions of one round over the checks' results: records and incidents
@@ -84,14 +95,21 @@ export function applyOutcomes(records: readonly NodeRecord[], outcomes: readonly
 export async function runRound(deps: RoundDeps): Promise<RoundReport> {
   const state = deps.store.load();
   const targets = await deps.targets();
-  const results = await mapPool(targets, deps.concurrency, (t) => checkNode(t, deps.check));
+  const [results, protection] = await Promise.all([
+    mapPool(targets, deps.concurrency, (t) => checkNode(t, deps.check)),
+    deps.protection?.().catch((err: unknown): ProtectionCheck => ({ unchecked: err instanceof Error ? err.message : String(err) })),
+  ]);
   const now = deps.clock();
+  const unprotected = protectionOffByNode(protection, new Set(targets.map((t) => t.hostname)));
   const decided = decideRound(state.nodes, results, { now, safeguards: deps.safeguards, heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
   // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
   if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
   const run = await executeSteps(decided.steps, deps.actions, deps.clock);
-  const events = [...decided.events, ...run.events];
-  const records = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
+  const stepped = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
+  const snapshots = await pruneSnapshots(deps, stepped);
+  const records = snapshots.records;
+  const events = [...decided.events, ...run.events, ...snapshots.events, ...[...unprotected].map(([hostname, gaps]): HealthEvent =>
+    ({ type: "protection.off", at: now, hostname, message: gaps.join("; ") }))];
   const byHost = new Map(records.map((r) => [r.hostname, r]));
 
   const delivery = await deliver(events, deps.channels, state.notified, now, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
@@ -106,12 +124,41 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
       ...(r.lastSuccessAt !== undefined ? { lastSuccess: new Date(r.lastSuccessAt).toISOString() } : {}),
       ...(r.incident ? { incident: { id: r.incident.id, kind: r.incident.kind, status: r.incident.status, attempts: r.incident.attempts.length,
         ...(r.incident.held ? { held: r.incident.held } : {}) } } : {}),
+      ...(unprotected.has(target.hostname) ? { protectionOff: unprotected.get(target.hostname)! } : {}),
     };
   });
   return {
     checkedAt: new Date(now).toISOString(), stack: deps.store.stack,
-    healthy: nodes.every((n) => n.healthy || n.state === "maintenance"),
-    nodes, events,
+    healthy: nodes.every((n) => (n.healthy || n.state === "maintenance") && !n.protectionOff),
+    nodes, ...(protection && "unchecked" in protection ? { protectionUnchecked: protection.unchecked } : {}), events,
     notifications: { sent: delivery.sent, suppressed: delivery.suppressed, errors: delivery.errors },
   };
+}
+
+/** Per checked node, one line for each resource whose Hetzner protection is off. */
+function protectionOffByNode(protection: ProtectionCheck | undefined, checked: ReadonlySet<string>): Map<string, string[]> {
+  const byNode = new Map<string, string[]>();
+  if (!protection || !("gaps" in protection)) return byNode;
+  for (const gap of protection.gaps) {
+    if (!gap.hostname || !checked.has(gap.hostname)) continue;
+    byNode.set(gap.hostname, [...byNode.get(gap.hostname) ?? [],
+      `the program protects ${gap.resource} ${gap.id}, but its Hetzner ${gap.off.join(" and ")} protection is off; turn it on again: ${gap.fix}`]);
+  }
+  return byNode;
+}
+
+/** Deletes the recovery snapshots the stack no longer keeps, after this round's steps (a
+ *  rebuild's new snapshot is then the newest), and notes it on the nodes' incidents. A
+ *  failure to list them fails no round: it is an event, and the next round tries again. */
+async function pruneSnapshots(deps: RoundDeps, records: NodeRecord[]): Promise<{ records: NodeRecord[]; events: HealthEvent[] }> {
+  const store = deps.actions.snapshots;
+  if (!store) return { records, events: [] };
+  const keepDays = deps.recoverySnapshotDays ?? DEFAULT_RECOVERY_SNAPSHOT_DAYS;
+  const now = deps.clock();
+  try {
+    return recordPrunes(records, await pruneRecoverySnapshots(store, now, keepDays), now, keepDays);
+  } catch (err) {
+    return { records, events: [{ type: "snapshots.deleted", at: now, hostname: "fleet", ok: false,
+      message: `recovery snapshots not listed: ${err instanceof Error ? err.message : String(err)}; tried again next round` }] };
+  }
 }

@@ -1,5 +1,6 @@
 import type { HealthEvent, Step } from "../events/health-event";
 import type { PlannedStep } from "./recovery-plan";
+import { RECOVERY_SNAPSHOT_DESCRIPTION, SNAPSHOT_NODE_LABEL, type SnapshotStore } from "./snapshot-retention";
 
 /** Which incident a step belongs to, handed to every operation so its own audit
  *  records carry the same ids. */
@@ -34,6 +35,8 @@ export interface RecoveryActions {
   /** Why `nodes` is missing, when that is known (the Pulumi CLI is not installed). */
   readonly nodesUnavailable?: string;
   readonly machines?: MachineOperations;
+  /** Where old recovery snapshots are deleted (the same Hetzner token). */
+  readonly snapshots?: SnapshotStore;
 }
 
 /** Steps that cannot run with these actions, and why. */
@@ -104,7 +107,8 @@ async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryAction
   if (await machines.rebuildProtected(s.hostname)) throw new Error("not rebuilt: the server has rebuild protection on at the provider");
   let snapshot: string;
   try {
-    snapshot = await machines.snapshot(s.hostname, `node-fleet recovery ${s.incidentId}`, { "managed-by": "node-fleet", "node-fleet-correlation": s.correlationId });
+    snapshot = await machines.snapshot(s.hostname, `${RECOVERY_SNAPSHOT_DESCRIPTION} ${s.incidentId}`,
+      { "managed-by": "node-fleet", "node-fleet-correlation": s.correlationId, [SNAPSHOT_NODE_LABEL]: s.hostname });
   } catch (err) {
     throw new Error(`not rebuilt: the snapshot before the rebuild failed: ${(err as Error).message}`);
   }

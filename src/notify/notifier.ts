@@ -5,7 +5,7 @@ import { admit, type LimiterMemory, type RateLimits } from "./limiter";
 
 const ICON: Partial<Record<HealthEvent["type"], string>> = {
   "incident.detected": "⚠️", "incident.recovering": "🔧", "incident.resolved": "✅", "incident.failed": "❌",
-  "fleet.held": "🚨", "deployment.succeeded": "✅", "deployment.failed": "❌",
+  "fleet.held": "🚨", "deployment.succeeded": "✅", "deployment.failed": "❌", "protection.off": "🔓",
 };
 
 /** Whether an event is told to people (recovery steps are in the audit log only). */

@@ -11,7 +11,8 @@ import { automationNodeOperations, connectStack, outputsAddressSource } from "..
 import { correlationId } from "../../src/plan/correlation";
 import { argsOf, baseScenario, ORIGINAL_PATH } from "../automation/harness";
 import { recordStack, type StackResource } from "../automation/stand-in/record-urns";
-import { deploymentOf, Events, nodeOf, STAND_IN_BIN, standIn, type Call, type Scenario } from "../automation/stand-in/scenario";
+import { deploymentOf, Events, idOf, nodeOf, STAND_IN_BIN, standIn, type Call, type Scenario } from "../automation/stand-in/scenario";
+import { fakeHetznerApi, type FakeHetzner } from "../automation/hetzner-api";
 import { scratchProject } from "../cli/run";
 import { bundledCatalog } from "../helpers";
 
@@ -119,6 +120,39 @@ describe("fleet health --heal connected to the stack", () => {
     const events = readFileSync(join(state, "prd", "events.jsonl"), "utf8");
     expect(events).toMatch(/not now: a deployment holds the stack's lock .*currently locked.*; the step is tried again later/);
   }, 60_000);
+});
+
+describe("fleet health reads Hetzner's protection of the nodes the program protects", () => {
+  async function withHetzner(unprotected: (api: FakeHetzner) => void) {
+    const servers = resources.filter((r) => r.type === "hcloud:index/server:Server").map((r) => idOf(resources, r.name.slice(0, -"-server".length), "server"));
+    const api = await fakeHetznerApi(servers, servers);
+    unprotected(api);
+    useStandIn(withOutputs());
+    const previous = cleanup;
+    cleanup = () => { api.close(); previous?.(); };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await healthCommand({ out: (l) => out.push(l), err: (l) => err.push(l) }, bundledCatalog(), { ...opts(), heal: false },
+      { connect: connectStack }, { ...STACK_ENV, HCLOUD_TOKEN: "hc-token", HCLOUD_ENDPOINT: api.url });
+    const report = JSON.parse(out[0]!) as { healthy: boolean; nodes: { hostname: string; protectionOff?: string[] }[] };
+    return { code, report, err };
+  }
+
+  it("reports a protected node whose server a killed rebuild left unprotected, and alerts", async () => {
+    const server = idOf(resources, HOST, "server");
+    const { report, err } = await withHetzner((api) => api.unprotect(server));
+    expect(report.nodes.find((n) => n.hostname === HOST)!.protectionOff).toEqual([
+      `the program protects server ${server}, but its Hetzner delete and rebuild protection is off; turn it on again: hcloud server enable-protection ${server} delete rebuild`]);
+    expect(report.healthy).toBe(false);
+    expect(err).toContain(`protection.off ${HOST}: the program protects server ${server}, but its Hetzner delete and rebuild protection is off; ` +
+      `turn it on again: hcloud server enable-protection ${server} delete rebuild`);
+  });
+
+  it("reports nothing when Hetzner protects what the program protects", async () => {
+    const { report, err } = await withHetzner(() => undefined);
+    expect(report.nodes.find((n) => n.hostname === HOST)).not.toHaveProperty("protectionOff");
+    expect(err.join("\n")).not.toMatch(/protection/);
+  });
 });
 
 describe("fleet health without the Pulumi CLI", () => {

@@ -9,6 +9,7 @@ import type { ConnectOptions, StackConnection } from "../../health/stack";
 import { StateDir, StateFileError, StateLockedError } from "../../health/store";
 import { resolveTargets } from "../../health/targets";
 import { channelsFromEnv } from "../../notify/channels";
+import { readStackFile } from "../../stack/stack-file";
 import { InvalidInputError } from "../../source/issues";
 import type { BackupAge } from "../../backup/ages";
 import type { StackBackupAgesOptions } from "../../backup/stack-ages";
@@ -83,7 +84,9 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     }
     return runRoundWith(stack);
   };
-  const runRoundWith = (stack: StackConnection | undefined) => runRound({
+  const hetzner = token ? new HetznerClient({ token, ...(env[HEALTH_ENV.hcloudEndpoint] ? { baseUrl: env[HEALTH_ENV.hcloudEndpoint] } : {}) }) : undefined;
+  // Read each round, as the targets are: a changed setting applies without a restart.
+  const runRoundWith = (stack: StackConnection | undefined, keepDays = readStackFile(opts.projectDir, opts.stack).stack?.settings.recoverySnapshotDays) => runRound({
     targets: () => resolveTargets({ stack: opts.stack, projectDir: opts.projectDir, catalog,
       ...(opts.fleet ? { fleetFile: opts.fleet } : {}), ...(opts.targets ? { targetsFile: opts.targets } : {}),
       ...(stack && "addresses" in stack ? { source: stack.addresses } : {}),
@@ -103,10 +106,12 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     actions: {
       ...(stack && "nodes" in stack ? { nodes: stack.nodes } : {}),
       ...(stack && "unavailable" in stack ? { nodesUnavailable: stack.unavailable } : {}),
-      ...(token ? { machines: new HetznerClient({ token, ...(env[HEALTH_ENV.hcloudEndpoint] ? { baseUrl: env[HEALTH_ENV.hcloudEndpoint] } : {}) }) } : {}),
+      ...(hetzner ? { machines: hetzner, snapshots: hetzner } : {}),
     },
+    ...(keepDays !== undefined ? { recoverySnapshotDays: keepDays } : {}),
     channels: channelsFromEnv(env),
     clock: Date.now,
+    ...(stack && "fleet" in stack && stack.fleet ? { protection: () => stack.fleet!.hetznerProtection() } : {}),
     ...(connections.audit ? { audit: connections.audit } : {}),
   });
 
@@ -131,8 +136,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     let stopping = false;
     let wake: () => void = () => undefined;
     const stop = () => { stopping = true; wake(); };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    // `on`, not `once`: a rebuild that holds signals (src/source/hold-signals.ts) leaves the
+    // ending to a listener still there, so the watch ends after its round, as documented.
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
     io.err(`watching stack ${opts.stack} every ${opts.intervalSeconds}s (state: ${store.dir}${opts.heal ? "; recovery on" : ""})`);
     try {
       while (!stopping) {
@@ -178,13 +185,16 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
 function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
   if (json) {
     io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
+      ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
       ...(backups ? { backups } : {}) }));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
-      n.hostname, n.state, n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
+      n.hostname, n.state, [n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
+        ...(n.protectionOff ? ["PROTECTION OFF"] : [])].join(", "),
       n.consecutiveFailures, n.incident ? `${n.incident.kind} ${n.incident.status}${n.incident.held ? ` (held: ${n.incident.held})` : ""}` : "",
     ])));
     for (const n of report.nodes) for (const c of n.checks.filter((x) => !x.ok)) io.out(`  ${n.hostname} ${c.name}: ${c.detail}`);
+    for (const n of report.nodes) for (const line of n.protectionOff ?? []) io.out(`  ${n.hostname} hetzner-protection: ${line}`);
     if (backups && "ages" in backups) {
       io.out(table(["node", "off-node backup"], backups.ages.map((a) => [a.hostname, `${a.ok ? "ok" : "FLAG"} ${a.detail}`])));
     } else if (backups) {
@@ -193,6 +203,7 @@ function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: Bac
     const bad = report.nodes.filter((n) => !n.healthy).length;
     io.err(`${report.nodes.length} nodes checked, ${bad} unhealthy`);
   }
+  if (report.protectionUnchecked) io.err(`fleet health: Hetzner protection not checked: ${report.protectionUnchecked}`);
   for (const e of report.events) io.err(`${e.type} ${e.hostname}: ${e.message}`);
   for (const e of report.notifications.errors) io.err(`notification failed: ${e}`);
 }

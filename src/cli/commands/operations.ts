@@ -11,6 +11,7 @@ import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
 import { RestoreFailedError } from "../../restore/node-command";
 import { restoreSuccessors, SuccessorRestoreError } from "../../restore/successors";
+import { holdSignals } from "../../source/hold-signals";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
 import { runEnvironment, stackOrEnvironment, withEnvironmentOptions, type EnvironmentOperation, type ErrorClasses } from "./environment-run";
@@ -55,7 +56,14 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
         if (typeof choice === "number") return setCode(choice);
         if (choice.environment) return setCode(await runEnvironment(ctx, shards, { ...opts, ...choice.environment }, describe));
       }
-      setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
+      // A rebuild gives Hetzner's protection back before it ends (FleetAutomation.rebuildNode):
+      // a signal is held until fleet has said how the rebuild ended, then ends the process.
+      const held = name === "rebuild" ? holdSignals() : undefined;
+      try {
+        setCode(await execute(ctx, opts, (fleet) => run(fleet, opts, args)));
+      } finally {
+        held?.release();
+      }
     });
   };
 
@@ -199,8 +207,16 @@ function printReport(ctx: OperationsEnv, opts: CommonOptions, report: Report | D
     ctx.io.out(table(["NODE", "CHANGES"], Object.entries(report.nodes).map(([host, o]) => [host, ops(o)])));
   }
   if ("drifted" in report) {
-    ctx.io.out(report.drifted.length === 0 ? "no drift" : table(["NODE", "RESOURCE", "CHANGE", "PROPERTIES"],
-      report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
+    if (report.drifted.length > 0) {
+      ctx.io.out(table(["NODE", "RESOURCE", "CHANGE", "PROPERTIES"],
+        report.drifted.map((d) => [d.hostname ?? "(fleet)", d.name, d.change, d.properties.join(", ")])));
+    }
+    for (const g of report.protectionOff) {
+      ctx.io.out(`${g.hostname ?? "(fleet)"}: the program protects ${g.resource} ${g.id}, but its Hetzner ${g.off.join(" and ")} protection is off; ` +
+        `turn it on again: ${g.fix}`);
+    }
+    if (report.drifted.length === 0 && report.protectionOff.length === 0) ctx.io.out("no drift");
+    if (report.protectionUnchecked) ctx.io.err(`fleet drift: Hetzner protection not checked: ${report.protectionUnchecked}`);
   }
   ctx.io.out(`${report.operation} of stack ${report.stack} succeeded in ${duration(report.durationSeconds)} (correlation ${report.correlationId})`);
 }

@@ -14,6 +14,10 @@ export interface Scenario {
     stderr?: string;
     /** Times the operation answers "the stack is currently locked" before it runs. */
     lockedTimes?: number;
+    /** Runs until SIGINT or SIGTERM cancels it (writes `waiting-KIND` once running). */
+    waitForSignal?: boolean;
+    /** Ends by SIGKILL after its events, as a crashed CLI would. */
+    crash?: boolean;
   }>>;
   /** Operations of one stack, over `operations` (a shard that fails while others succeed). */
   stackOperations?: Record<string, Scenario["operations"]>;
@@ -51,7 +55,8 @@ export function standIn(scenario: Scenario): { dir: string; calls: () => Call[];
 }
 
 /** `pulumi stack export` of a stack holding these resources (apitype.DeploymentV3).
- *  Hosts in `unprotected` have protect off in the state and at the provider. Custom
+ *  Hosts in `unprotected` have protect off in the state and at the provider (a server's
+ *  delete and rebuild protection, a Primary IP's delete protection). Custom
  *  resources get numeric ids, as Hetzner's are. */
 export function deploymentOf(resources: readonly StackResource[], unprotected: readonly string[] = []): Deployment {
   return {
@@ -60,7 +65,8 @@ export function deploymentOf(resources: readonly StackResource[], unprotected: r
       manifest: { time: "2026-11-20T10:00:00Z", magic: "", version: "v3.208.0" },
       resources: resources.map((r, i) => {
         const guarded = r.protect && !unprotected.some((h) => r.name.startsWith(h));
-        const providerState = r.type === "hcloud:index/server:Server" ? { deleteProtection: guarded, rebuildProtection: guarded } : {};
+        const providerState = r.type === "hcloud:index/server:Server" ? { deleteProtection: guarded, rebuildProtection: guarded }
+          : r.type === "hcloud:index/primaryIp:PrimaryIp" ? { deleteProtection: guarded } : {};
         return {
           urn: r.urn, type: r.type, custom: r.custom, ...(guarded ? { protect: true } : {}),
           ...(r.parent.startsWith("urn:") && !r.parent.includes("pulumi:pulumi:Stack") ? { parent: r.parent } : {}),
@@ -154,6 +160,11 @@ export function createNodeEvents(ev: Events, resources: readonly StackResource[]
 
 /** The id `deploymentOf` gives a node's server. */
 export function serverIdOf(resources: readonly StackResource[], hostname: string): string {
+  return idOf(resources, hostname, "server");
+}
+
+/** The provider id `deploymentOf` gives a node's resource of this role (`ipv4`, `server` …). */
+export function idOf(resources: readonly StackResource[], hostname: string, role: string): string {
   const state = deploymentOf(resources).deployment as { resources: { urn: string; id?: string }[] };
-  return state.resources.find((r) => r.urn === nodeOf(resources, hostname)("server").urn)!.id!;
+  return state.resources.find((r) => r.urn === nodeOf(resources, hostname)(role).urn)!.id!;
 }
