@@ -131,6 +131,7 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         return EXIT.invalidInput;
       }
       const backups = await backupsOf(report);
+      store.saveRound(roundDocument(report, backups));
       print(io, report, opts.json, backups);
       return report.healthy && (backups === undefined || !("ages" in backups) || backups.ages.every((a) => a.ok)) ? EXIT.ok : EXIT.unhealthy;
     }
@@ -148,6 +149,7 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         try {
           const report = await round();
           const backups = await backupsOf(report);
+          store.saveRound(roundDocument(report, backups));
           metrics?.metrics.observe(report, backups && "ages" in backups ? backups.ages : undefined);
           print(io, report, opts.json, backups);
         } catch (err) {
@@ -201,10 +203,14 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
   return reason && `health state directory ${dir} is unusable: ${reason} (${e.code}); fix it or give another --state-dir`;
 }
 
+/** The round as `--json` prints it and last-round.json keeps it (the dashboard reads it). */
+function roundDocument(report: RoundReport, backups?: { ages: BackupAge[] } | { unavailable: string }) {
+  return { checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes, ...(backups ? { backups } : {}) };
+}
+
 function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
   if (json) {
-    io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
-      ...(backups ? { backups } : {}) }));
+    io.out(JSON.stringify(roundDocument(report, backups)));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
       n.hostname, n.state, n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
