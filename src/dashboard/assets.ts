@@ -49,24 +49,27 @@ export const SCRIPT = `"use strict";
   var grid = document.getElementById("tiles");
   if (!grid) return;
   var tiles = Array.prototype.slice.call(grid.children);
+  // Read once: the filter values (data-f, in the selects' data-index order) and the text
+  // searched (hostname, display name, address).
+  var fields = tiles.map(function (t) { return t.getAttribute("data-f").split(" "); });
+  var texts = tiles.map(function (t) { return (t.textContent + " " + t.title).toLowerCase(); });
   var search = document.getElementById("q");
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   var shown = document.getElementById("shown");
   function apply() {
     var text = search.value.trim().toLowerCase();
-    var want = selects.filter(function (s) { return s.value !== ""; }).map(function (s) { return [s.getAttribute("data-filter"), s.value]; });
+    var want = selects.filter(function (s) { return s.value !== ""; });
     var count = 0;
     for (var i = 0; i < tiles.length; i++) {
-      var t = tiles[i];
-      var ok = text === "" || t.getAttribute("data-q").indexOf(text) >= 0;
-      for (var j = 0; ok && j < want.length; j++) ok = t.getAttribute("data-" + want[j][0]) === want[j][1];
-      if (t.hidden === ok) t.hidden = !ok;
+      var ok = text === "" || texts[i].indexOf(text) >= 0;
+      for (var j = 0; ok && j < want.length; j++) ok = fields[i][Number(want[j].getAttribute("data-index"))] === want[j].value;
+      if (tiles[i].hidden === ok) tiles[i].hidden = !ok;
       if (ok) count++;
     }
     shown.textContent = count + " of " + tiles.length + " shown";
     var state = new URLSearchParams();
     if (text !== "") state.set("q", text);
-    want.forEach(function (w) { state.set(w[0], w[1]); });
+    want.forEach(function (s) { state.set(s.getAttribute("data-filter"), s.value); });
     history.replaceState(null, "", state.toString() === "" ? location.pathname : "#" + state.toString());
   }
   var saved = new URLSearchParams(location.hash.slice(1));

@@ -29,10 +29,12 @@ function filterValue(node: NodeView, filter: (typeof FILTERS)[number]): string {
 /** The node list: overview cards, filters and search, one coloured tile per node. */
 export function renderIndex(model: DashboardModel, refreshSeconds: number): string {
   const c = model.cards;
-  const tiles = model.nodes.map((n) => html`<a class="h-${n.health}" href="${nodePath(n.plan.hostname)}" data-environment="${n.plan.environment}" data-type="${n.plan.type}" data-provider="${n.plan.provider}" data-country="${n.plan.country}" data-health="${n.health}" data-q="${[n.plan.hostname, n.plan.displayName, n.outputs?.ipv4 ?? ""].join(" ").toLowerCase()}" title="${n.plan.displayName} — ${n.health}">${n.plan.hostname}</a>`);
+  // Kept small, ten thousand of them make the page: the filter values in FILTERS order in
+  // one attribute (dashboard.js splits it), the display name and address in the title.
+  const tiles = model.nodes.map((n) => html`<a class="h-${n.health}" href="${nodePath(n.plan.hostname)}" data-f="${FILTERS.map((f) => filterValue(n, f)).join(" ")}" title="${[n.plan.displayName, n.outputs?.ipv4, n.health].filter((x) => x).join(" · ")}">${n.plan.hostname}</a>`);
   const selects = FILTERS.map((f) => {
     const values = [...new Set(model.nodes.map((n) => filterValue(n, f)))].sort();
-    return html`<select data-filter="${f}" aria-label="${f}"><option value="">${FILTER_LABELS[f]}</option>${values.map((v) => html`<option>${v}</option>`)}</select>`;
+    return html`<select data-filter="${f}" data-index="${FILTERS.indexOf(f)}" aria-label="${f}"><option value="">${FILTER_LABELS[f]}</option>${values.map((v) => html`<option>${v}</option>`)}</select>`;
   });
   return page(`node-fleet: stack ${model.stack}`, "", refreshSeconds, html`
 <header><h1>Stack ${model.stack}</h1><span class="muted">generated ${model.generatedAt}</span></header>

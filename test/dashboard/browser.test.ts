@@ -218,8 +218,10 @@ describe("a 10,000-node fleet", () => {
       page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
       await page.setViewport({ width: 1280, height: 900 });
       await page.goto(server.url, { waitUntil: "load" });
-      const serverMs = await page.evaluate(() => (performance.getEntriesByType("navigation" as never)[0] as unknown as { responseStart: number; requestStart: number }))
-        .then((n) => n.responseStart - n.requestStart);
+      const serverMs = await page.evaluate(() => {
+        const n = performance.getEntriesByType("navigation" as never)[0] as unknown as { responseStart: number; requestStart: number };
+        return n.responseStart - n.requestStart;
+      });
       // From the page's first byte to the load event and one frame painted: the browser's
       // part, the tiles parsed, styled, laid out and on screen (the server's part is timed apart).
       const renderMs = await page.evaluate(() => new Promise<number>((r) => (globalThis as unknown as Frames).requestAnimationFrame(() => setTimeout(() =>
