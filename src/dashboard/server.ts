@@ -31,6 +31,11 @@ export function isLoopback(host: string): boolean {
 
 export class DashboardBindError extends Error {}
 
+/** Why an address beyond loopback is refused without a token. */
+export function unprotectedBind(host: string): string {
+  return `refusing to serve on ${host} without a token: anyone who reaches it would see the fleet; set FLEET_DASHBOARD_TOKEN or bind to 127.0.0.1`;
+}
+
 const COOKIE = "fleet_dashboard_token";
 const HEADERS = {
   "content-security-policy": CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
@@ -42,8 +47,7 @@ const HEADERS = {
  *  which sets an HttpOnly cookie and redirects to the address without it). */
 export async function serveDashboard(opts: DashboardServerOptions): Promise<DashboardServer> {
   if (!isLoopback(opts.host) && !opts.token) {
-    throw new DashboardBindError(`refusing to serve on ${opts.host} without a token: anyone who reaches it would see the fleet; ` +
-      "set FLEET_DASHBOARD_TOKEN or bind to 127.0.0.1");
+    throw new DashboardBindError(unprotectedBind(opts.host));
   }
   const digest = (t: string) => createHash("sha256").update(t).digest();
   const expected = opts.token === undefined ? undefined : digest(opts.token);

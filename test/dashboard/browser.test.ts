@@ -149,13 +149,13 @@ describe("the dashboard's answers", () => {
     }
   });
 
-  it("refuses to bind beyond loopback without a token (exit 2)", async () => {
+  it("refuses to bind beyond loopback without a token (exit 2), before reading any source", async () => {
     const err: string[] = [];
     const code = await dashboardCommand({ out: () => undefined, err: (l) => err.push(l) }, bundledCatalog(),
       { stack: "prd", projectDir: fixture.dir, stateDir: fixture.stateDir, host: "0.0.0.0", port: 0, refreshSeconds: 60 }, async () => OUTPUTS, {});
     expect(code).toBe(2);
-    expect(err.at(-1)).toBe("fleet dashboard: refusing to serve on 0.0.0.0 without a token: anyone who reaches it would see the fleet; " +
-      "set FLEET_DASHBOARD_TOKEN or bind to 127.0.0.1");
+    expect(err).toEqual(["fleet dashboard: refusing to serve on 0.0.0.0 without a token: anyone who reaches it would see the fleet; " +
+      "set FLEET_DASHBOARD_TOKEN or bind to 127.0.0.1"]);
   });
 
   it("asks for the token when one is set, takes it as a bearer or once from the address into a cookie", async () => {

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import type { Catalog } from "../../catalog/catalog";
 import { AUDIT_ENV, defaultAuditFile } from "../../audit/config";
 import { buildDashboard, type DashboardModel } from "../../dashboard/model";
-import { DashboardBindError, serveDashboard } from "../../dashboard/server";
+import { DashboardBindError, isLoopback, serveDashboard, unprotectedBind } from "../../dashboard/server";
 import { writeSite } from "../../dashboard/site";
 import { readSources } from "../../dashboard/sources";
 import type { ConnectOptions } from "../../health/stack";
@@ -37,6 +37,12 @@ export async function dashboardCommand(io: Io, catalog: Catalog, opts: Dashboard
     outputs: () => outputs({ stack: opts.stack, projectDir: resolve(opts.projectDir), env, auditFile: "off" }),
   }), new Date());
 
+  const token = env[DASHBOARD_TOKEN_ENV];
+  // Refused before any source is read: the answer does not depend on them.
+  if (!opts.out && !token && !isLoopback(opts.host)) {
+    io.err(`fleet dashboard: ${unprotectedBind(opts.host)}`);
+    return EXIT.usage;
+  }
   let first: DashboardModel;
   try {
     first = await load();
@@ -51,7 +57,6 @@ export async function dashboardCommand(io: Io, catalog: Catalog, opts: Dashboard
     io.err(`wrote ${files} files to ${opts.out} (open index.html)`);
     return EXIT.ok;
   }
-  const token = env[DASHBOARD_TOKEN_ENV];
   let server;
   try {
     let initial: DashboardModel | undefined = first;
