@@ -130,6 +130,6 @@ function readAudit(files: readonly string[], stack: string, notes: string[]): Au
       else if (parsed.data.stack === stack) records.push(parsed.data);
     }
   }
-  if (skipped > 0) notes.push(`audit: ${skipped} line${skipped === 1 ? "" : "s"} that are not audit records skipped`);
+  if (skipped > 0) notes.push(`audit: skipped ${skipped} line${skipped === 1 ? " that is not an audit record" : "s that are not audit records"}`);
   return records.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
