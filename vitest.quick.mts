@@ -62,6 +62,9 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/review/diff-project.test.ts", needs: "the build", why: "git and bin/fleet diff --project" },
   { file: "test/quick-loop.test.ts", needs: "child processes", why: "runs this quick loop itself" },
   { file: "test/shard/environment-run.test.ts", needs: "child processes", why: "fleet up --env runs the stand-in pulumi per shard" },
+  { file: "test/dashboard/browser.test.ts", needs: "Debian packages", why: "the dashboard in Debian's chromium through puppeteer-core" },
+  { file: "test/metrics/watch.test.ts", needs: "child processes", why: "fleet health --watch against fake node servers" },
+  { file: "test/notify/email.test.ts", needs: "child processes", why: "openssl makes the SMTP servers' certificate" },
 ];
 
 /** Quick test files that hold process-wide state, each in a fresh process as in the full

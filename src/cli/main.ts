@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Catalog } from "../catalog/catalog";
 import { NODE_DEFAULTS } from "../fleet/defaults";
 import { InvalidInputError } from "../source/issues";
@@ -14,6 +14,13 @@ import { withStackOptions } from "./stack-options";
 
 /** The version of node-fleet, from its package.json (the same from src/ and dist/). */
 export const VERSION = (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
+
+/** A whole number from 0 to 65535 (a port, or seconds). */
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError(`expected a whole number from 0 to 65535, got "${value}"`);
+  return n;
+}
 
 /** Runs the `fleet` command line and resolves to its exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -115,6 +122,21 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   });
 
   registerRestoreCommand(program, io, process.env, (exit) => { code = exit; });
+
+  withStackOptions(program.command("dashboard")
+    .description("the stack's nodes as read-only web pages on 127.0.0.1 (health, outputs, backups, deployments, cost), or --out DIR as files"))
+    .option("--port <port>", "port to serve on (0: any free port)", portNumber, 8080)
+    .option("--host <address>", "address to bind; other than loopback needs FLEET_DASHBOARD_TOKEN", "127.0.0.1")
+    .option("--state-dir <dir>", "where `fleet health` keeps its state (default: $STATE_DIRECTORY or PROJECT/.fleet-health)")
+    .option("--refresh <seconds>", "how often the pages reload and the sources are read again", portNumber, 30)
+    .option("--out <dir>", "write the pages as static files to DIR and exit")
+    .action(async (opts: { stack: string; fleet?: string; project: string; port: number; host: string; stateDir?: string; refresh: number; out?: string }) => {
+      const { dashboardCommand } = await import("./commands/dashboard.js");
+      code = await dashboardCommand(io, catalog(), {
+        stack: opts.stack, projectDir: opts.project, host: opts.host, port: opts.port, refreshSeconds: opts.refresh,
+        ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), ...(opts.out ? { out: opts.out } : {}),
+      }, async (options) => (await import("../dashboard/outputs.js")).shownStackOutputs(options));
+    });
 
   program.commands.find((c) => c.name() === "catalog")!.command("refresh")
     .description("update catalog/sizes.yaml from the Hetzner Cloud API: per-location prices, locations, deprecations (token: HCLOUD_TOKEN)")

@@ -17,12 +17,14 @@ const StateFileSchema = z.object({
 export type HealthState = z.infer<typeof StateFileSchema>;
 
 /** Where one stack's health state lives: `state.json` (records and incidents),
- *  `events.jsonl` (the audit trail, appended) and `lock` (who is checking). */
+ *  `events.jsonl` (the audit trail, appended), `last-round.json` (the last round's
+ *  checks and backups) and `lock` (who is checking). */
 export class StateDir {
   constructor(readonly dir: string, readonly stack: string) {}
 
   get stateFile(): string { return join(this.dir, "state.json"); }
   get eventsFile(): string { return join(this.dir, "events.jsonl"); }
+  get roundFile(): string { return join(this.dir, "last-round.json"); }
   get lockFile(): string { return join(this.dir, "lock"); }
 
   /** The saved state, or an empty one on the first run. A damaged file stops the
@@ -53,18 +55,47 @@ export class StateDir {
   /** Writes the whole state to a temporary file, flushes it, then renames it over
    *  the old one: a crash leaves either the old or the new state, never half. */
   save(state: HealthState): void {
+    this.replace(this.stateFile, `${JSON.stringify(state, null, 1)}\n`);
+  }
+
+  /** The last round as `fleet health --json` prints it (what the dashboard shows),
+   *  replaced whole like the state. */
+  saveRound(round: unknown): void {
+    this.replace(this.roundFile, `${JSON.stringify(round)}\n`);
+  }
+
+  /** The last round's document, or undefined before the first round. */
+  loadRound(): unknown {
+    this.refuseSharedDir();
+    let fd: number;
+    try {
+      fd = openPlainFile(this.roundFile, constants.O_RDONLY);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw err;
+    }
+    try {
+      return JSON.parse(readFileSync(fd, "utf8"));
+    } catch (err) {
+      throw new StateFileError(`${this.roundFile} is not a health round (${(err as Error).message.replace(/\s+/g, " ")}); the next round replaces it`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private replace(file: string, text: string): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.refuseSharedDir();
     // A name nobody can guess, created exclusively: nothing planted in advance is written through.
-    const tmp = `${this.stateFile}.${randomBytes(8).toString("hex")}.tmp`;
+    const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
     const fd = openPlainFile(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
     try {
-      writeFileSync(fd, `${JSON.stringify(state, null, 1)}\n`);
+      writeFileSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, this.stateFile);
+    renameSync(tmp, file);
     const dirFd = openSync(this.dir, "r");
     try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
   }

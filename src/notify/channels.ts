@@ -1,11 +1,8 @@
-import type { HealthEvent } from "../events/health-event";
 import { requestFailure, urlOrigin } from "../source/request-failure";
+import type { Channel } from "./channel";
+import { emailChannel, emailSettingsFromEnv, misconfiguredEmail } from "./email";
 
-/** A place messages go. `describe` never contains a secret. */
-export interface Channel {
-  readonly describe: string;
-  send(event: HealthEvent, text: string): Promise<void>;
-}
+export type { Channel } from "./channel";
 
 const TIMEOUT_MS = 10_000;
 
@@ -20,7 +17,7 @@ export const NOTIFY_ENV = {
   telegramApi: "FLEET_NOTIFY_TELEGRAM_API",
 } as const;
 
-/** The channels the environment configures. */
+/** The channels the environment configures (the email channel's variables: EMAIL_ENV). */
 export function channelsFromEnv(env: NodeJS.ProcessEnv): Channel[] {
   const channels: Channel[] = [];
   const webhook = env[NOTIFY_ENV.webhookUrl];
@@ -30,6 +27,8 @@ export function channelsFromEnv(env: NodeJS.ProcessEnv): Channel[] {
   if (webhook) channels.push(jsonWebhook(webhook));
   if (slack) channels.push(slackWebhook(slack));
   if (token && chat) channels.push(telegram(env[NOTIFY_ENV.telegramApi] ?? "https://api.telegram.org", token, chat));
+  const email = emailSettingsFromEnv(env);
+  if (email) channels.push("problem" in email ? misconfiguredEmail(email.problem) : emailChannel(email));
   return channels;
 }
 

@@ -35,7 +35,9 @@ export const DEFAULT_LAYER = "capabilities";
 
 /** Imports between two capabilities that are allowed on purpose, as [from, to] pairs
  *  (e.g. ["restore", "backup"]: a restore reads what a backup wrote). Empty today. */
-export const CAPABILITY_USES: readonly (readonly [string, string])[] = [["restore", "backup"], ["restore", "health"]];
+export const CAPABILITY_USES: readonly (readonly [string, string])[] = [["restore", "backup"], ["restore", "health"],
+  // Metrics and the dashboard show what health rounds and backups found.
+  ["metrics", "health"], ["metrics", "backup"], ["dashboard", "health"], ["dashboard", "backup"]];
 
 /** The layer and position of a top-level folder (or file) of src/. */
 export function classify(folder: string): { layer: Layer; rank: number; index: number } {

@@ -30,6 +30,8 @@ export interface HealthOptions {
   readonly concurrency: number;
   readonly certDays: number;
   readonly safeguards: Safeguards;
+  /** With `watch`: serve Prometheus metrics on 127.0.0.1 at this port (0: any free port). */
+  readonly metricsPort?: number;
 }
 
 /** What the Automation API library adds: addresses, pinned keys and panel passwords
@@ -55,6 +57,10 @@ export const HEALTH_ENV = {
  *  every interval with `--watch` until SIGINT/SIGTERM. */
 export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOptions, connections: HealthConnections = {},
   given: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (opts.metricsPort !== undefined && !opts.watch) {
+    io.err("fleet health: --metrics-port needs --watch (metrics describe the rounds a watch runs)");
+    return EXIT.usage;
+  }
   const env = withCredentials(given);
   const base = opts.stateDir ?? env[HEALTH_ENV.stateDirectory] ?? join(opts.projectDir, ".fleet-health");
   const store = new StateDir(resolve(base, opts.stack), opts.stack);
@@ -130,9 +136,12 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         return EXIT.invalidInput;
       }
       const backups = await backupsOf(report);
+      store.saveRound(roundDocument(report, backups));
       print(io, report, opts.json, backups);
       return report.healthy && (backups === undefined || !("ages" in backups) || backups.ages.every((a) => a.ok)) ? EXIT.ok : EXIT.unhealthy;
     }
+    const metrics = opts.metricsPort === undefined ? undefined : await startMetrics(io, opts.metricsPort);
+    if (metrics === null) return EXIT.invalidInput;
     let stopping = false;
     let wake: () => void = () => undefined;
     const stop = () => { stopping = true; wake(); };
@@ -146,7 +155,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         // A fleet file caught mid-edit or a full disk must not end the watch: say so and try again next round.
         try {
           const report = await round();
-          print(io, report, opts.json, await backupsOf(report));
+          const backups = await backupsOf(report);
+          store.saveRound(roundDocument(report, backups));
+          metrics?.metrics.observe(report, backups && "ages" in backups ? backups.ages : undefined);
+          print(io, report, opts.json, backups);
         } catch (err) {
           if (err instanceof InvalidInputError) printIssues(io, err.issues);
           io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
@@ -161,10 +173,26 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
+      await metrics?.server.close();
     }
     return EXIT.ok;
   } finally {
     release();
+  }
+}
+
+/** Starts the metrics endpoint (prom-client is loaded only here); null, said in one
+ *  line, when the port cannot be had. */
+async function startMetrics(io: Io, port: number) {
+  const [{ FleetMetrics }, { serveMetrics }] = await Promise.all([import("../../metrics/fleet-metrics.js"), import("../../metrics/server.js")]);
+  const metrics = new FleetMetrics();
+  try {
+    const server = await serveMetrics(metrics, port);
+    io.err(`metrics at ${server.url}`);
+    return { metrics, server };
+  } catch (err) {
+    io.err(`fleet health: ${(err as Error).message}`);
+    return null;
   }
 }
 
@@ -182,11 +210,16 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
   return reason && `health state directory ${dir} is unusable: ${reason} (${e.code}); fix it or give another --state-dir`;
 }
 
+/** The round as `--json` prints it and last-round.json keeps it (the dashboard reads it). */
+function roundDocument(report: RoundReport, backups?: { ages: BackupAge[] } | { unavailable: string }) {
+  return { checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
+    ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
+    ...(backups ? { backups } : {}) };
+}
+
 function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
   if (json) {
-    io.out(JSON.stringify({ checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
-      ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
-      ...(backups ? { backups } : {}) }));
+    io.out(JSON.stringify(roundDocument(report, backups)));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
       n.hostname, n.state, [n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,

@@ -24,6 +24,7 @@ export function registerHealthCommand(program: Command, io: Io, catalog: () => C
     .option("--json", "print one JSON document per round")
     .option("--watch", "check every --interval seconds until stopped")
     .option("--interval <seconds>", "seconds between rounds with --watch", num(5, 86_400), 60)
+    .option("--metrics-port <port>", "with --watch: serve Prometheus metrics at http://127.0.0.1:PORT/metrics", num(0, 65_535))
     .option("--heal", "let recovery act on confirmed incidents (re-provision, power-cycle, rebuild if opted in)")
     .option("--timeout <seconds>", "time limit of each check", num(1, 120), 5)
     .option("--concurrency <n>", "nodes checked at once", num(1, 4096), 128)
@@ -36,13 +37,13 @@ export function registerHealthCommand(program: Command, io: Io, catalog: () => C
     .option("--backoff <minutes>", "wait after the first step, doubled after each", num(1, 1440), g.backoffMinutes)
     .action(async (opts: { stack: string; fleet?: string; project: string; targets?: string; stateDir?: string; json?: boolean;
       watch?: boolean; interval: number; heal?: boolean; timeout: number; concurrency: number; certDays: number; grace: number;
-      failures: number; failureMinutes: number; maxUnhealthy: number; maxAttempts: number; backoff: number }) => {
+      failures: number; failureMinutes: number; maxUnhealthy: number; maxAttempts: number; backoff: number; metricsPort?: number }) => {
       const { healthCommand } = await import("./health.js");
       setCode(await healthCommand(io, catalog(), {
         stack: opts.stack, projectDir: opts.project, json: opts.json ?? false, watch: opts.watch ?? false,
         intervalSeconds: opts.interval, heal: opts.heal ?? false, timeoutSeconds: opts.timeout, concurrency: opts.concurrency,
         certDays: opts.certDays, ...(opts.fleet ? { fleet: opts.fleet } : {}), ...(opts.targets ? { targets: opts.targets } : {}),
-        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), ...(opts.metricsPort !== undefined ? { metricsPort: opts.metricsPort } : {}),
         safeguards: { graceMinutes: opts.grace, failures: opts.failures, failureMinutes: opts.failureMinutes,
           maxUnhealthyShare: opts.maxUnhealthy / 100, maxAttempts: opts.maxAttempts, backoffMinutes: opts.backoff },
       }, connections));

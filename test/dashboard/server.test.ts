@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { escapeHtml, html } from "../../src/dashboard/html";
+import { DashboardBindError, isLoopback, serveDashboard } from "../../src/dashboard/server";
+
+describe("isLoopback", () => {
+  it("takes 127.0.0.0/8, ::1 and localhost as loopback and nothing else", () => {
+    expect(["127.0.0.1", "127.9.8.7", "::1", "::ffff:127.0.0.1", "localhost"].map(isLoopback)).toEqual([true, true, true, true, true]);
+    expect(["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "dashboard.example.net", "128.0.0.1"].map(isLoopback)).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe("serveDashboard", () => {
+  it("refuses a token-less bind to every address when no token is given", async () => {
+    await expect(serveDashboard({ host: "0.0.0.0", port: 0, refreshSeconds: 1, load: () => Promise.reject(new Error("not read")) }))
+      .rejects.toThrow(DashboardBindError);
+    await expect(serveDashboard({ host: "::", port: 0, refreshSeconds: 1, load: () => Promise.reject(new Error("not read")) }))
+      .rejects.toThrow("refusing to serve on :: without a token");
+  });
+});
+
+describe("html", () => {
+  it("escapes every interpolated value, in text and in attributes", () => {
+    const name = `"><script>alert(1)</script>'`;
+    expect(html`<a title="${name}">${name}</a>`.text).toBe(
+      "<a title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;\">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;</a>");
+  });
+
+  it("keeps only what html itself made, and drops undefined and false", () => {
+    expect(html`<p>${html`<b>${"<i>"}</b>`}${undefined}${false}${["<", html`<br>`]}</p>`.text).toBe("<p><b>&lt;i&gt;</b>&lt;<br></p>");
+  });
+
+  it("escapes the five characters that change HTML's meaning", () => {
+    expect(escapeHtml(`&<>"'`)).toBe("&amp;&lt;&gt;&quot;&#39;");
+  });
+});
