@@ -35,6 +35,20 @@ export function describeMetadataBlock(node: Provisioned): void {
       }
     });
 
+    // systemd enforces IPAddressDeny= with a cgroup BPF program, which the test container
+    // cannot attach: what is checked here is that systemd gives it to the right units.
+    it("gives every customer's slice systemd's IPAddressDeny= for the address, a barrier apart from nftables, and root's slice none", () => {
+      const uid = on(`id -u ${CUSTOMER}`).stdout;
+      expect(on(`systemctl show -p IPAddressDeny --value user-${uid}.slice`).stdout).toBe(`${METADATA}/32`);
+      expect(on("systemctl show -p IPAddressDeny --value user-0.slice").stdout).toBe("");
+    });
+
+    it("gives the web servers and PHP-FPM the same systemd barrier", () => {
+      for (const unit of ["apache2.service", "nginx.service", "php8.2-fpm.service"]) {
+        expect(on(`cat /etc/systemd/system/${unit}.d/10-node-fleet-metadata.conf`).stdout).toMatch(/^\[Service\]\nIPAddressDeny=169\.254\.169\.254$/m);
+      }
+    });
+
     it("fails the validate role when the block is not loaded", async () => {
       expect(on("nft delete table inet node_fleet_metadata").code).toBe(0);
       try {
