@@ -40,7 +40,7 @@ export async function connectStack(opts: ConnectOptions): Promise<StackConnectio
 
 /** The outputs the stack program exports (src/program.ts StackOutputs) that locate a
  *  node; stacks deployed before the host key and passwords were exported lack them. */
-const LocatingOutputs = z.object({
+export const LocatingOutputs = z.object({
   nodes: z.record(z.string(), z.looseObject({
     ipv4: z.string(), hostPublicKey: z.string().optional(), panelCertSha256: z.string().optional(),
   })).default({}),
