@@ -5,6 +5,11 @@
  *  user-data key, which the metadata service serves for the server's life, opens nothing. */
 const PIN_LINE = /^node-fleet-host-key (\S+) (ssh-ed25519 [A-Za-z0-9+/=]+)$/;
 
+/** The line that pins `hostKey` for server `serverId`, as the script prints and reads it. */
+export function pinLine(serverId: string, hostKey: string): string {
+  return `node-fleet-host-key ${serverId} ${hostKey}`;
+}
+
 export function pinnedHostKey(stdout: string, serverId: string): string {
   const pins = stdout.split("\n").map((line) => PIN_LINE.exec(line)).filter((m) => m !== null && m[1] === serverId);
   const last = pins.at(-1);

@@ -207,6 +207,22 @@ describe("provisioning again", () => {
     }
   }, 180_000);
 
+  // A recovery re-provision replaces the step: it is created with no previous output, and
+  // the pin comes from the stack outputs through the CLI's environment instead.
+  it("pins the key handed in NODE_PINNED_HOST_KEY when the step has no previous output (a replaced step)", async () => {
+    const digest = "c".repeat(64);
+    on(`install -d /etc/node-fleet && echo ${digest} > /etc/node-fleet/provisioned`);
+    try {
+      const run = await provision(env({ PULUMI_COMMAND_STDOUT: "", NODE_PINNED_HOST_KEY: `node-fleet-host-key ${SERVER_ID} ${pinned}`, NODE_CONFIG_DIGEST: digest }),
+        host.adminPrivateKey);
+      expect(run.code, run.stderr).toBe(0);
+      expect(pinLine(run.stdout)).toBe(pinned);
+      expect(on("cut -d ' ' -f 1,2 /etc/ssh/ssh_host_ed25519_key.pub")).toBe(pinned);
+    } finally {
+      on("rm -f /etc/node-fleet/provisioned");
+    }
+  }, 120_000);
+
   it("leaves no key or variables file behind", () => {
     expect(readdirSync(scratch)).toEqual([]);
   });
