@@ -42,7 +42,7 @@ export async function connectStack(opts: ConnectOptions): Promise<StackConnectio
  *  node; stacks deployed before the host key and passwords were exported lack them. */
 export const LocatingOutputs = z.object({
   nodes: z.record(z.string(), z.looseObject({
-    ipv4: z.string(), hostPublicKey: z.string().optional(), panelCertSha256: z.string().optional(),
+    ipv4: z.string(), ipv6: z.string().optional(), hostPublicKey: z.string().optional(), panelCertSha256: z.string().optional(),
   })).default({}),
   panelPasswords: z.record(z.string(), z.string()).optional(),
 });
@@ -68,6 +68,7 @@ export function outputsAddressSource(fleet: Pick<FleetAutomation, "outputs">, st
           address: node.ipv4,
           ...(node.hostPublicKey ? { hostKey: node.hostPublicKey } : {}),
           ...(node.panelCertSha256 ? { panelCertSha256: node.panelCertSha256 } : {}),
+          ...(node.ipv6 ? { secondAddress: node.ipv6 } : {}),
           ...(password ? { panelPassword: password } : {}),
         });
       }

@@ -141,11 +141,11 @@ describe("fleet health without the Pulumi CLI", () => {
 });
 
 describe("the stack's outputs as an address source", () => {
-  it("gives each asked node its address, pinned key, pinned panel certificate and panel password, and skips nodes the stack does not hold", async () => {
+  it("gives each asked node its address, second address (IPv6), pinned key, pinned panel certificate and panel password, and skips nodes the stack does not hold", async () => {
     useStandIn(withOutputs());
     const fleet = new FleetAutomation({ stack: "prd", projectDir: project.dir, env: STACK_ENV });
     const found = await outputsAddressSource(fleet, "prd").addresses([HOST, "prd-sha-het-de-fsn1-009"]);
-    expect([...found]).toEqual([[HOST, { address: "127.12.9.1", hostKey: KEY, panelCertSha256: CERT, panelPassword: "panel-secret-from-outputs" }]]);
+    expect([...found]).toEqual([[HOST, { address: "127.12.9.1", secondAddress: "::1", hostKey: KEY, panelCertSha256: CERT, panelPassword: "panel-secret-from-outputs" }]]);
   });
 
   it("pins no panel certificate for a node provisioned without one (its output is empty): the password then goes nowhere", async () => {
