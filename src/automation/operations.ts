@@ -1,5 +1,6 @@
 import type { EngineEvent, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
-import { FORCE_PROVISION_ENV } from "../components/commands";
+import { FORCE_PROVISION_ENV, PINNED_HOST_KEY_ENV } from "../components/commands";
+import { pinLine } from "../components/host-key-pin";
 import { parseHostname } from "../fleet/naming";
 import { holdSignals, type HeldSignals } from "../source/hold-signals";
 import { correlationIdFor } from "./correlation";
@@ -9,7 +10,7 @@ import { hetznerDeleteProtected, serversTheChangeDeletes } from "./hetzner-prefl
 import { protectionGaps, readHetznerProtection, recordsHetznerProtection, type ProtectionGap } from "./hetzner-protection";
 import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
-import { nodeResources, protectedNodes, stateResources, withDependents } from "./state";
+import { nodeHostKeyPin, nodeResources, protectedNodes, stateResources, withDependents } from "./state";
 import { nodeResourceOf } from "./urn";
 import { runPulumi } from "./workspace";
 
@@ -203,13 +204,16 @@ export class FleetAutomation {
    *  the engine refuses to replace a resource protected in both the state and the program
    *  (pulumi pkg/resource/deploy/step_generator.go, "unable to replace resource … marked
    *  for protection"), so that one step is unprotected in the state first; the program
-   *  protects it again in this same update. The server is never touched. */
+   *  protects it again in this same update. The server is never touched. A created step
+   *  is handed no previous output, where provisioning keeps the host key it rotated in, so
+   *  that key goes in the same way (NODE_PINNED_HOST_KEY, from the node's outputs). */
   reprovisionNode(hostname: string, opts: RunOptions = {}): Promise<Report> {
     return this.runner.run("reprovision", opts, false, async (ctx) => {
       if (!("name" in parseHostname(hostname))) {
         throw new OperationRefusedError(`"${hostname}" is not a node hostname (e.g. prd-sha-het-de-fsn1-001)`, ctx.correlationId);
       }
-      const provision = nodeResources(stateResources(await ctx.stack.exportStack()), hostname).get("provision");
+      const deployment = await ctx.stack.exportStack();
+      const provision = nodeResources(stateResources(deployment), hostname).get("provision");
       if (!provision) {
         throw new OperationRefusedError(`node ${hostname} has no provisioning step in stack ${this.options.stack}`, ctx.correlationId,
           ["a node not deployed yet is created by `fleet up`"]);
@@ -221,6 +225,8 @@ export class FleetAutomation {
       }
       // This workspace is this operation's own (the runner opens one per operation).
       ctx.stack.workspace.envVars[FORCE_PROVISION_ENV] = "1";
+      const pin = nodeHostKeyPin(deployment, hostname);
+      if (pin) ctx.stack.workspace.envVars[PINNED_HOST_KEY_ENV] = pinLine(pin.serverId, pin.hostKey);
       await ctx.stack.up({
         message: ctx.message, onEvent: ctx.onEvent, replace: [provision.urn], target: [provision.urn], showSecrets: false, ...signal(ctx),
       });

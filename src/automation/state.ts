@@ -63,3 +63,20 @@ export function withDependents(resources: readonly StateResource[], urn: string)
   }
   return result;
 }
+
+/** The server id and pinned host key a node's component recorded as outputs (HostingNode
+ *  registerOutputs: `serverId`, `hostPublicKey`, both plain); undefined when it has none. */
+export function nodeHostKeyPin(deployment: Deployment, hostname: string): { serverId: string; hostKey: string } | undefined {
+  const resources = (deployment.deployment as { resources?: unknown } | undefined)?.resources;
+  if (!Array.isArray(resources)) return undefined;
+  for (const r of resources as { urn?: unknown; outputs?: Record<string, unknown> }[]) {
+    if (typeof r.urn !== "string") continue;
+    const where = nodeResourceOf(r.urn);
+    if (where?.hostname !== hostname || where.role !== "") continue;
+    const { serverId, hostPublicKey } = r.outputs ?? {};
+    if (typeof serverId === "string" && typeof hostPublicKey === "string" && /^ssh-ed25519 [A-Za-z0-9+/=]+$/.test(hostPublicKey)) {
+      return { serverId, hostKey: hostPublicKey };
+    }
+  }
+  return undefined;
+}

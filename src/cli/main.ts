@@ -119,6 +119,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     // health/stack reaches the Automation API, which loads the Pulumi SDK: only when a round runs.
     connect: async (options) => (await import("../restore/recovery.js")).withRestore(await (await import("../health/stack.js")).connectStack(options)),
     backupAges: async (options) => (await import("../backup/stack-ages.js")).stackBackupAges(options),
+    metadataBarriers: async (options) => (await import("../health/metadata-barrier.js")).stackMetadataBarriers(options),
   });
 
   registerRestoreCommand(program, io, process.env, (exit) => { code = exit; });

@@ -20,3 +20,9 @@ export const STEP_GRACE_SECONDS = 60;
  *  configuration digest. An environment variable, not an input, so it changes no
  *  resource's inputs. */
 export const FORCE_PROVISION_ENV = "NODE_FORCE_PROVISION";
+
+/** Set in the Pulumi CLI's environment by a recovery re-provision to the host key pinned
+ *  for the node (`node-fleet-host-key <server id> <key>`, src/components/host-key-pin.ts):
+ *  that update replaces the provisioning step, and a created step is handed no previous
+ *  output, so without it the script would pin the user-data key the node no longer has. */
+export const PINNED_HOST_KEY_ENV = "NODE_PINNED_HOST_KEY";

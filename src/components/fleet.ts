@@ -25,6 +25,8 @@ export interface NodeOutputs {
   monthlyCostEur: pulumi.Output<number>;
   /** The SSH host key `fleet health` compares with what the node presents. */
   hostPublicKey: pulumi.Output<string>;
+  /** The panel certificate's SHA-256 fingerprint pinned at provisioning ("" without one). */
+  panelCertSha256: pulumi.Output<string>;
 }
 
 /** Nodes declared before a preview waits for the engine to take them. */
@@ -73,7 +75,7 @@ export class Fleet extends pulumi.ComponentResource {
     }, { parent: this, protect: plan.protect });
     this.nodes[plan.hostname] = {
       fqdn: node.fqdn, ipv4: node.ipv4, ipv6: node.ipv6, serverId: node.serverId, size: node.size, monthlyCostEur: node.monthlyCostEur,
-      hostPublicKey: node.hostPublicKey,
+      hostPublicKey: node.hostPublicKey, panelCertSha256: node.panelCertSha256,
     };
     this.panelPasswords[plan.hostname] = node.panelPassword;
     this.backupPasswords[plan.hostname] = node.backupPassword;

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { NodePlan } from "../plan/node-plan";
 import { cloudInit } from "./cloud-init";
 import { STEP_COMMANDS, STEP_GRACE_SECONDS } from "./commands";
+import { pinnedHostKey, pinnedPanelCert } from "./host-key-pin";
 import { cloudProvider } from "./providers";
 import { registrationStep, type RegistrationArgs } from "./registration";
 
@@ -60,6 +61,9 @@ export class HostingNode extends pulumi.ComponentResource {
   /** The host key the node's SSH server presents (`ssh-ed25519 AAAA…`), pinned by
    *  provisioning and by `fleet health`. */
   public readonly hostPublicKey: pulumi.Output<string>;
+  /** SHA-256 fingerprint (`AB:CD:…`) of the panel's TLS certificate read at provisioning,
+   *  or "" while the node has none; `fleet health` sends the password only to it. */
+  public readonly panelCertSha256: pulumi.Output<string>;
   /** The panel's remote API password (secret). */
   public readonly panelPassword: pulumi.Output<string>;
   /** The password of the node's backup repository (secret). It has no keepers, so it
@@ -80,25 +84,26 @@ export class HostingNode extends pulumi.ComponentResource {
     // The tls and random SDKs mark private keys and passwords as secret outputs; the
     // values handed on are wrapped again so they stay secret whatever produced them.
     const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ED25519" }, child);
+    // Only the first boot's key: provisioning replaces it on the node (host-key-pin.ts).
     const hostKey = new tls.PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, child);
-    const hostPublicKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
+    const userDataHostKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
     const adminPrivateKey = pulumi.secret(adminKey.privateKeyOpenssh);
     const hcloudToken: Record<string, pulumi.Output<string>> = args.hcloudToken ? { HCLOUD_TOKEN: pulumi.secret(args.hcloudToken) } : {};
-    const userData = pulumi.secret(pulumi.all([hostKey.privateKeyOpenssh, hostPublicKey]).apply(([priv, pub]) =>
+    const userData = pulumi.secret(pulumi.all([hostKey.privateKeyOpenssh, userDataHostKey]).apply(([priv, pub]) =>
       cloudInit({ hostname: plan.hostname, fqdn: plan.fqdn, hostPrivateKey: priv, hostPublicKey: pub })));
 
     // Before a resize: the provider would pull the power cord (terraform-provider-hcloud
     // internal/server/resource.go resourceServerUpdate: Poweroff, then ChangeType), so the
     // node is shut down cleanly first. The script acts only when the size differs from
     // the one it recorded (its previous stdout), so no other change ever stops a node.
+    // It shuts the node down through Hetzner's API, never over SSH: ordered before the
+    // server, it could not pin the host key that provisioning rotates.
     const powerOff = new command.local.Command(`${name}-power-off`, {
       create: STEP_COMMANDS.powerOff,
       update: STEP_COMMANDS.powerOff,
       environment: {
-        NODE_HOSTNAME: plan.hostname, NODE_HOST_KEY: hostPublicKey, NODE_SERVER_TYPE: plan.serverType,
-        NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
+        NODE_HOSTNAME: plan.hostname, NODE_SERVER_TYPE: plan.serverType, NODE_WAIT: String(timeouts.sshWait), ...hcloudToken,
       },
-      stdin: adminPrivateKey,
       logging: command.types.enums.local.Logging.Stderr,
       addPreviousOutputInEnv: true,
     }, { ...child, additionalSecretOutputs: ["stderr"], customTimeouts: { create: stepTimeout(timeouts.sshWait), update: stepTimeout(timeouts.sshWait) } });
@@ -143,7 +148,7 @@ export class HostingNode extends pulumi.ComponentResource {
 
     // What the node is configured from. The script records it on the node and skips the
     // playbook when it is unchanged, so a change of a timing knob never re-runs it.
-    const configDigest = pulumi.all([server.id, hostPublicKey]).apply(([id, hostKeyLine]) => createHash("sha256")
+    const configDigest = pulumi.all([server.id, userDataHostKey]).apply(([id, hostKeyLine]) => createHash("sha256")
       .update(JSON.stringify([id, hostKeyLine, plan.rebuild, plan.ansibleVars, args.playbookDigest])).digest("hex"));
     const provision = new command.local.Command(`${name}-provision`, {
       create: STEP_COMMANDS.provision,
@@ -153,7 +158,8 @@ export class HostingNode extends pulumi.ComponentResource {
         NODE_HOST: server.ipv4,
         NODE_PORT: "22",
         NODE_USER: "root",
-        NODE_HOST_KEY: hostPublicKey,
+        NODE_HOST_KEY: userDataHostKey,
+        NODE_SERVER_ID: server.id,
         NODE_VARS: JSON.stringify(plan.ansibleVars),
         NODE_CONFIG_DIGEST: configDigest,
         NODE_SSH_WAIT: String(timeouts.sshWait),
@@ -163,7 +169,8 @@ export class HostingNode extends pulumi.ComponentResource {
       },
       stdin: adminPrivateKey,
       logging: command.types.enums.local.Logging.StdoutAndStderr,
-      addPreviousOutputInEnv: false,
+      // The previous stdout carries the key pinned at the first run (PULUMI_COMMAND_STDOUT).
+      addPreviousOutputInEnv: true,
     }, {
       ...child, ...STEP_OUTPUTS_SECRET,
       customTimeouts: { create: stepTimeout(timeouts.provision), update: stepTimeout(timeouts.provision) },
@@ -188,7 +195,9 @@ export class HostingNode extends pulumi.ComponentResource {
     this.serverId = server.id;
     this.size = pulumi.output(plan.serverType);
     this.monthlyCostEur = pulumi.output(plan.monthlyCostEur);
-    this.hostPublicKey = hostPublicKey;
+    // A public key: not secret, although the step's stdout it comes from is.
+    this.hostPublicKey = pulumi.unsecret(pulumi.all([provision.stdout, server.id]).apply(([stdout, id]) => pinnedHostKey(stdout, id)));
+    this.panelCertSha256 = pulumi.unsecret(pulumi.all([provision.stdout, server.id]).apply(([stdout, id]) => pinnedPanelCert(stdout, id)));
     this.panelPassword = panelPassword;
     this.backupPassword = backupSecrets.NODE_RESTIC_PASSWORD!;
     this.adminPrivateKey = adminPrivateKey;
@@ -196,6 +205,7 @@ export class HostingNode extends pulumi.ComponentResource {
     this.registerOutputs({
       hostname: this.hostname, fqdn: this.fqdn, ipv4: this.ipv4, ipv6: this.ipv6,
       serverId: this.serverId, size: this.size, monthlyCostEur: this.monthlyCostEur, hostPublicKey: this.hostPublicKey,
+      panelCertSha256: this.panelCertSha256,
     });
   }
 }

@@ -13,7 +13,8 @@ import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome 
 import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
 import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
 import type { StateDir } from "./store";
-import type { CheckResult, HealthTarget } from "./types";
+import { readServerIdentity, sameHostKey } from "./probes/ssh-host-key";
+import { NODE_PORTS, type CheckResult, type HealthTarget } from "./types";
 
 /** One node in a round's report (`fleet health --json`). */
 export interface NodeReport {
@@ -104,7 +105,7 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
   const decided = decideRound(state.nodes, results, { now, safeguards: deps.safeguards, heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
   // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
   if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
-  const run = await executeSteps(decided.steps, deps.actions, deps.clock);
+  const run = await executeSteps(decided.steps, { ...deps.actions, secondPath: secondPathOf(targets, deps.check.timeoutMs) }, deps.clock);
   const stepped = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
   const snapshots = await pruneSnapshots(deps, stepped);
   const records = snapshots.records;
@@ -161,4 +162,20 @@ async function pruneSnapshots(deps: RoundDeps, records: NodeRecord[]): Promise<{
     return { records, events: [{ type: "snapshots.deleted", at: now, hostname: "fleet", ok: false,
       message: `recovery snapshots not listed: ${err instanceof Error ? err.message : String(err)}; tried again next round` }] };
   }
+}
+
+/** The second probe path of the round's nodes: an SSH key exchange, verified against the
+ *  pinned key, on the node's second address. Only a node that proves itself there is
+ *  spared; one without a second address or a pinned key is not asked. */
+export function secondPathOf(targets: readonly HealthTarget[], timeoutMs: number,
+  identify: typeof readServerIdentity = readServerIdentity): (hostname: string) => Promise<string | undefined> {
+  const byHost = new Map(targets.map((t) => [t.hostname, t]));
+  return async (hostname) => {
+    const resolved = byHost.get(hostname)?.resolved;
+    if (!resolved || "problem" in resolved || !resolved.secondAddress || !resolved.hostKey) return undefined;
+    const seen = await identify(resolved.secondAddress, NODE_PORTS.ssh, timeoutMs).catch(() => undefined);
+    return seen && sameHostKey(seen.hostKey, resolved.hostKey)
+      ? `the node answers on its second address ${resolved.secondAddress} with the pinned host key (verified key exchange)`
+      : undefined;
+  };
 }

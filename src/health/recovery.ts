@@ -37,6 +37,10 @@ export interface RecoveryActions {
   readonly machines?: MachineOperations;
   /** Where old recovery snapshots are deleted (the same Hetzner token). */
   readonly snapshots?: SnapshotStore;
+  /** The second probe path, asked right before a power-cycle or rebuild: the reason the
+   *  node is not dead when it answers there (a verified SSH key exchange on its second
+   *  address), else undefined. */
+  readonly secondPath?: (hostname: string) => Promise<string | undefined>;
 }
 
 /** Steps that cannot run with these actions, and why. */
@@ -102,6 +106,8 @@ async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryAction
     return nodes.reprovision(s.hostname, ctx);
   }
   if (!machines) throw new Error(unavailableSteps(actions).power_cycle);
+  const alive = await actions.secondPath?.(s.hostname);
+  if (alive) throw new Error(`not ${s.step.replace("_", "-")}: ${alive}; a person must look at the first path (routing, the checker's network)`);
   if (s.step === "power_cycle") return machines.powerCycle(s.hostname);
   if (!nodes) throw new Error(unavailableSteps(actions).rebuild);
   if (await machines.rebuildProtected(s.hostname)) throw new Error("not rebuilt: the server has rebuild protection on at the provider");

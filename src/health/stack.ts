@@ -40,12 +40,14 @@ export async function connectStack(opts: ConnectOptions): Promise<StackConnectio
 
 /** The outputs the stack program exports (src/program.ts StackOutputs) that locate a
  *  node; stacks deployed before the host key and passwords were exported lack them. */
-const LocatingOutputs = z.object({
-  nodes: z.record(z.string(), z.looseObject({ ipv4: z.string(), hostPublicKey: z.string().optional() })).default({}),
+export const LocatingOutputs = z.object({
+  nodes: z.record(z.string(), z.looseObject({
+    ipv4: z.string(), ipv6: z.string().optional(), hostPublicKey: z.string().optional(), panelCertSha256: z.string().optional(),
+  })).default({}),
   panelPasswords: z.record(z.string(), z.string()).optional(),
 });
 
-/** Addresses, pinned host keys and panel passwords from `pulumi stack output`. The
+/** Addresses, pinned host keys, pinned panel certificates and panel passwords from `pulumi stack output`. The
  *  passwords are read in clear to log in with and go nowhere else. */
 export function outputsAddressSource(fleet: Pick<FleetAutomation, "outputs">, stack: string): AddressSource {
   return {
@@ -65,6 +67,8 @@ export function outputsAddressSource(fleet: Pick<FleetAutomation, "outputs">, st
         found.set(hostname, {
           address: node.ipv4,
           ...(node.hostPublicKey ? { hostKey: node.hostPublicKey } : {}),
+          ...(node.panelCertSha256 ? { panelCertSha256: node.panelCertSha256 } : {}),
+          ...(node.ipv6 ? { secondAddress: node.ipv6 } : {}),
           ...(password ? { panelPassword: password } : {}),
         });
       }

@@ -28,6 +28,9 @@ export interface NodeAddress {
   /** SHA-256 of the panel's TLS certificate (`AB:CD:…`), pinned at provisioning: the
    *  password goes only to the endpoint that presents it. */
   readonly panelCertSha256?: string;
+  /** A second address of the same node (its IPv6, from the stack outputs): a second probe
+   *  path that must also fail before the node is power-cycled or rebuilt. */
+  readonly secondAddress?: string;
 }
 
 /** A node to check: what the fleet says about it, and where it is (if known). */

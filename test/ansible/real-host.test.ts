@@ -17,7 +17,12 @@ let host: TestHost;
 let scratch: string;
 let first: ProvisionRun;
 let second: ProvisionRun;
+const SERVER_ID = "4711";
+/** The key the first run pinned (its output line), which every later run is handed back. */
+let pinned = "";
+const pinLine = (stdout: string) => /^node-fleet-host-key 4711 (ssh-ed25519 \S+)$/m.exec(stdout)?.[1] ?? "";
 const env = (overrides: Record<string, string> = {}) => ({
+  NODE_SERVER_ID: SERVER_ID, ...(pinned ? { PULUMI_COMMAND_STDOUT: `node-fleet-host-key ${SERVER_ID} ${pinned}\n` } : {}),
   NODE_HOST: host.address, NODE_PORT: "22", NODE_USER: "root", NODE_HOSTNAME: HOSTNAME,
   NODE_HOST_KEY: host.hostPublicKey, NODE_VARS: JSON.stringify({ ...plan.ansibleVars, ...OFFLINE }),
   NODE_PANEL_PASSWORD: "test-panel-password-0123456789", NODE_SSH_WAIT: "60", TMPDIR: scratch, ...overrides,
@@ -30,6 +35,8 @@ beforeAll(async () => {
   execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", scratch]);
   host = await startTestHost(HOSTNAME, plan.fqdn);
   first = await provision(env(), host.adminPrivateKey);
+  pinned = pinLine(first.stdout);
+  if (pinned) host.pin(pinned);
   second = await provision(env(), host.adminPrivateKey);
   console.log(`provisioning: first run ${first.seconds.toFixed(1)} s, rerun ${second.seconds.toFixed(1)} s`);
 }, 600_000);
@@ -47,9 +54,16 @@ describe("provisioning a fresh Debian 12 host", () => {
     expect(first.stderr + first.stdout).not.toMatch(/test-panel-password/);
   });
 
-  it("boots with the stack's cloud-init: its hostname and only the pinned host key", () => {
+  it("replaces the user-data host key by one generated on the node, and prints that one as the key to pin", () => {
+    expect(pinned).toMatch(/^ssh-ed25519 AAAA/);
+    expect(pinned).not.toBe(host.hostPublicKey);
     expect(on("ls /etc/ssh/ | grep '^ssh_host_.*_key$'")).toBe("ssh_host_ed25519_key");
-    expect(on("cat /etc/ssh/ssh_host_ed25519_key.pub").startsWith(host.hostPublicKey)).toBe(true);
+    expect(on("cut -d ' ' -f 1,2 /etc/ssh/ssh_host_ed25519_key.pub")).toBe(pinned);
+    expect(on("ssh-keygen -y -f /etc/ssh/ssh_host_ed25519_key | cut -d ' ' -f 1,2")).toBe(pinned);
+  });
+
+  it("pins the same key again on every later run, handed its previous output", () => {
+    expect(pinLine(second.stdout)).toBe(pinned);
   });
 
   it("turns password logins off and lets root in by key only", () => {
@@ -154,10 +168,59 @@ describe("provisioning again", () => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(other, "key")]);
     const wrongKey = execFileSync("cat", [join(other, "key.pub")], { encoding: "utf8" }).split(" ").slice(0, 2).join(" ");
     rmSync(other, { recursive: true });
-    const run = await provision(env({ NODE_HOST_KEY: wrongKey }), host.adminPrivateKey);
+    const run = await provision(env({ PULUMI_COMMAND_STDOUT: `node-fleet-host-key ${SERVER_ID} ${wrongKey}\n` }), host.adminPrivateKey);
     expect(run.code).toBe(76);
     expect(run.stderr).toContain("presented a host key that is not the pinned one");
     expect(run.stdout).not.toContain("PLAY RECAP");
+  }, 120_000);
+
+  it("refuses the user-data key once the node is up: what the metadata service still serves opens nothing", async () => {
+    const run = await provision({ ...env(), PULUMI_COMMAND_STDOUT: "" }, host.adminPrivateKey);
+    expect(run.code).toBe(76);
+    expect(run.stdout).not.toContain("PLAY RECAP");
+  }, 120_000);
+
+  it("treats a pin of another server as no pin (a rebuild's new server starts from its user-data key)", async () => {
+    const run = await provision(env({ NODE_SERVER_ID: "4712" }), host.adminPrivateKey);
+    expect(run.code).toBe(76);
+  }, 120_000);
+
+  // On the panel host sshd took seconds to come back after the rotation's restart, and a
+  // single login right after it met "Connection refused" (exit 75). Here sshd is made to
+  // take 8 s; the node is handed its current key as its "user-data" key, with no pin, so
+  // the run takes the path of a first provisioning whose playbook has already run.
+  it("rotates the host key although sshd is away for 8 s after its restart, and pins the key that answers", async () => {
+    const digest = "a".repeat(64);
+    on(`install -d /etc/systemd/system/ssh.service.d && printf '[Service]\\nExecStartPre=/bin/sleep 8\\n' > /etc/systemd/system/ssh.service.d/slow.conf && systemctl daemon-reload && install -d /etc/node-fleet && echo ${digest} > /etc/node-fleet/provisioned`);
+    try {
+      const run = await provision(env({ NODE_HOST_KEY: pinned, PULUMI_COMMAND_STDOUT: "", NODE_CONFIG_DIGEST: digest }), host.adminPrivateKey);
+      expect(run.code).toBe(0);
+      const rotated = pinLine(run.stdout);
+      expect(rotated).toMatch(/^ssh-ed25519 AAAA/);
+      expect(rotated).not.toBe(pinned);
+      pinned = rotated;
+      host.pin(rotated);
+      expect(on("cut -d ' ' -f 1,2 /etc/ssh/ssh_host_ed25519_key.pub")).toBe(rotated);
+      expect(on("ls /etc/ssh | grep -c node-fleet-new-host-key || true")).toBe("0");
+    } finally {
+      on("rm -f /etc/systemd/system/ssh.service.d/slow.conf /etc/node-fleet/provisioned && systemctl daemon-reload");
+    }
+  }, 180_000);
+
+  // A recovery re-provision replaces the step: it is created with no previous output, and
+  // the pin comes from the stack outputs through the CLI's environment instead.
+  it("pins the key handed in NODE_PINNED_HOST_KEY when the step has no previous output (a replaced step)", async () => {
+    const digest = "c".repeat(64);
+    on(`install -d /etc/node-fleet && echo ${digest} > /etc/node-fleet/provisioned`);
+    try {
+      const run = await provision(env({ PULUMI_COMMAND_STDOUT: "", NODE_PINNED_HOST_KEY: `node-fleet-host-key ${SERVER_ID} ${pinned}`, NODE_CONFIG_DIGEST: digest }),
+        host.adminPrivateKey);
+      expect(run.code, run.stderr).toBe(0);
+      expect(pinLine(run.stdout)).toBe(pinned);
+      expect(on("cut -d ' ' -f 1,2 /etc/ssh/ssh_host_ed25519_key.pub")).toBe(pinned);
+    } finally {
+      on("rm -f /etc/node-fleet/provisioned");
+    }
   }, 120_000);
 
   it("leaves no key or variables file behind", () => {

@@ -12,8 +12,10 @@ export interface TestHost {
   readonly hostSide: string;
   readonly hostname: string;
   readonly fqdn: string;
-  /** The pinned host public key ("ssh-ed25519 AAAA…"). */
+  /** The host key of its user data (cloud-init installs it at first boot). */
   readonly hostPublicKey: string;
+  /** Pins another host key for `ssh` (provisioning replaces the user-data one). */
+  pin(hostPublicKey: string): void;
   readonly adminPrivateKey: string;
   /** The file that holds it, for ssh options `ssh` does not offer. */
   readonly adminKeyFile: string;
@@ -208,7 +210,8 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    return { address, hostSide, hostname, fqdn, hostPublicKey, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
+    const pin = (key: string) => writeFileSync(join(work, "known_hosts"), `${address} ${key}\n`);
+    return { address, hostSide, hostname, fqdn, hostPublicKey, pin, adminPrivateKey, adminKeyFile: join(work, "admin_key"), ssh, stop };
   } catch (err) {
     await stop();
     throw err;

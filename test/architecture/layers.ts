@@ -34,8 +34,9 @@ export const LAYERS: readonly Layer[] = [
 export const DEFAULT_LAYER = "capabilities";
 
 /** Imports between two capabilities that are allowed on purpose, as [from, to] pairs
- *  (e.g. ["restore", "backup"]: a restore reads what a backup wrote). Empty today. */
-export const CAPABILITY_USES: readonly (readonly [string, string])[] = [["restore", "backup"], ["restore", "health"],
+ *  (e.g. ["restore", "backup"]: a restore reads what a backup wrote; ["health", "backup"]:
+ *  the metadata barrier check logs in through backup's pinned SSH shell). */
+export const CAPABILITY_USES: readonly (readonly [string, string])[] = [["restore", "backup"], ["restore", "health"], ["health", "backup"],
   // Metrics and the dashboard show what health rounds and backups found.
   ["metrics", "health"], ["metrics", "backup"], ["dashboard", "health"], ["dashboard", "backup"]];
 

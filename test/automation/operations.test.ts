@@ -343,6 +343,20 @@ describe("reprovisionNode", () => {
     expect(report).toMatchObject({ operation: "reprovision", correlationId: ID, changes: { replace: 1 } });
   });
 
+  // The replaced step is created, and a created command gets no previous stdout
+  // (pulumi-command local/commandOutputs.go run(): PULUMI_COMMAND_STDOUT only from the old
+  // state), so the key provisioning rotated in reaches the script through the environment.
+  it("hands the script the host key pinned in the node's outputs, as the step's own output would", async () => {
+    const deployment = deploymentOf(resources, [HOST]);
+    const component = (deployment.deployment as { resources: { urn: string; type: string; outputs?: unknown }[] }).resources
+      .find((r) => r.type === "node-fleet:index:HostingNode" && r.urn.endsWith(`::${HOST}`))!;
+    component.outputs = { serverId: "40000004", hostPublicKey: "ssh-ed25519 AAAArotated" };
+    h = harness(baseScenario(resources, { deployment, operations: reprovisioned() }));
+    await h.fleet.reprovisionNode(HOST, { correlationId: ID });
+    const up = h.calls().find((c) => c.args[0] === "up")!;
+    expect(up.env).toMatchObject({ NODE_PINNED_HOST_KEY: "node-fleet-host-key 40000004 ssh-ed25519 AAAArotated" });
+  });
+
   it("unprotects only the provisioning step of a protected node, never its server", async () => {
     h = harness(baseScenario(resources, { operations: reprovisioned() }));
     await h.fleet.reprovisionNode(HOST, { correlationId: ID });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackConfigMap } from "../../src/offline/plan-stack";
+import { provisionPin } from "../../src/offline/fake-outputs";
 import { installRecorder, type OutputFaker, type RecordedResource } from "../../src/offline/recorder";
 import { program, type StackOutputs } from "../../src/program";
 import type { StackSettings } from "../../src/stack/settings";
@@ -11,6 +12,14 @@ import { readStackFile } from "../../src/stack/stack-file";
 import type { EngineResource } from "../engine/model";
 
 const ROOT = join(__dirname, "../..");
+
+/** The key a node's provisioning step pinned in these runs (it replaced the user-data key). */
+export function rotatedKeyOf(stepName: string): string {
+  return `AAAA${Buffer.from(stepName).toString("base64")}`;
+}
+
+/** The panel certificate fingerprint every node's provisioning step read in these runs. */
+export const PANEL_CERT = "3F:9A:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:10:32:54:76:98:BA";
 
 /** Known stand-ins for what providers compute, so values flow through applies. */
 export const fakeOutputs: OutputFaker = (type, name, inputs, id) => {
@@ -24,6 +33,8 @@ export const fakeOutputs: OutputFaker = (type, name, inputs, id) => {
       return { ipAddress: inputs.type === "ipv6" ? `2001:db8:${(id % 0xffff).toString(16)}::` : `198.51.100.${id % 250}` };
     case "random:index/randomPassword:RandomPassword":
       return { result: `password-of-${name}` };
+    case "command:local:Command":
+      return name.endsWith("-provision") ? { stdout: `provision: ${name}: done\n${provisionPin(inputs, rotatedKeyOf(name), PANEL_CERT)}` } : {};
     default:
       return {};
   }

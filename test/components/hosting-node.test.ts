@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSecretValue, type RecordedResource } from "../../src/offline/recorder";
 import type { StackOutputs } from "../../src/program";
 import type { EngineResource } from "../engine/model";
-import { byName, fakeOutputs, FLEET, runStack, stableId } from "./harness";
+import { byName, fakeOutputs, FLEET, PANEL_CERT, rotatedKeyOf, runStack, stableId } from "./harness";
 
 const NODE = "prd-sha-het-de-fsn1-001";
 let resources: RecordedResource[];
@@ -144,14 +144,22 @@ describe("HostingNode steps", () => {
     expect(isSecretValue(inputs.stdin)).toBe(true);
     expect(inputs.environment).toEqual(expect.objectContaining({
       NODE_HOSTNAME: NODE, NODE_HOST: IPV4, NODE_USER: "root", NODE_PORT: "22",
-      NODE_HOST_KEY: `ssh-ed25519 AAAA-${NODE}-host-key`,
+      NODE_HOST_KEY: `ssh-ed25519 AAAA-${NODE}-host-key`, NODE_SERVER_ID: expect.stringMatching(/^\d+$/),
     }));
     expect(isSecretValue((inputs.environment as Record<string, unknown>).NODE_PANEL_PASSWORD)).toBe(true);
   });
 
+  // Provisioning replaces the user-data host key, and power-off runs before the server,
+  // so it could never pin the key that replaced it: it logs in nowhere.
+  it("gives the power-off step neither a host key nor the admin key: it shuts down through Hetzner's API", () => {
+    const inputs = r("-power-off").inputs;
+    expect(inputs.stdin).toBeUndefined();
+    expect(Object.keys(inputs.environment as Record<string, unknown>).sort()).toEqual(["NODE_HOSTNAME", "NODE_SERVER_TYPE", "NODE_WAIT"]);
+  });
+
   it("re-runs provisioning through update, never by replacement, with the configuration digest it records", () => {
     const inputs = r("-provision").inputs;
-    expect(inputs).toEqual(expect.objectContaining({ create: "ansible/bin/provision", update: "ansible/bin/provision", addPreviousOutputInEnv: false }));
+    expect(inputs).toEqual(expect.objectContaining({ create: "ansible/bin/provision", update: "ansible/bin/provision", addPreviousOutputInEnv: true }));
     expect(inputs.triggers).toBeUndefined();
     expect((inputs.environment as Record<string, unknown>).NODE_CONFIG_DIGEST).toMatch(/^[0-9a-f]{64}$/);
     expect((inputs.environment as Record<string, unknown>).NODE_TIMEOUT).toBe("1800");
@@ -220,9 +228,14 @@ describe("the prd stack", () => {
 
   const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
-  it("reports each node's pinned host key, the one its cloud-init installs, for fleet health", async () => {
-    expect(await value(outputs.nodes[NODE]!.hostPublicKey)).toBe(`ssh-ed25519 AAAA-${NODE}-host-key`);
+  it("reports each node's pinned host key, the one provisioning generated on the node and not the user-data one, for fleet health", async () => {
+    expect(await value(outputs.nodes[NODE]!.hostPublicKey)).toBe(`ssh-ed25519 ${rotatedKeyOf(`${NODE}-provision`)}`);
     expect(await pulumi.isSecret(outputs.nodes[NODE]!.hostPublicKey)).toBe(false);
+  });
+
+  it("reports each node's panel certificate fingerprint that provisioning read, for fleet health to pin", async () => {
+    expect(await value(outputs.nodes[NODE]!.panelCertSha256)).toBe(PANEL_CERT);
+    expect(await pulumi.isSecret(outputs.nodes[NODE]!.panelCertSha256)).toBe(false);
   });
 
   it("reports the panel passwords by node in one output that is secret as a whole", async () => {

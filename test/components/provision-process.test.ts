@@ -82,7 +82,9 @@ describe("the provisioning step's processes", () => {
 
   it("skips the playbook when the node recorded the same configuration digest", async () => {
     const { dir, env } = fakeTools(DIGEST);
-    const { code, stderr } = await startStep(env).done;
+    // A node provisioned before has its rotated host key pinned in the step's last output.
+    const pinned = { NODE_SERVER_ID: "42", PULUMI_COMMAND_STDOUT: "node-fleet-host-key 42 ssh-ed25519 AAAApinned\n" };
+    const { code, stderr } = await startStep({ ...env, ...pinned }).done;
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining("already provisioned from this configuration") });
     expect(existsSync(join(dir, "ansible.pid"))).toBe(false);
   }, 60_000);

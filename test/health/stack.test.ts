@@ -21,6 +21,7 @@ import { bundledCatalog } from "../helpers";
 // through `up`. The node on 127.12.9.1 refuses everything (nothing listens there).
 const HOST = "prd-sha-het-de-fsn1-001";
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3+fake+key+for+tests+only+000000000000000";
+const CERT = "3F:9A:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:10:32:54:76:98:BA";
 const STACK_ENV = { PULUMI_BACKEND_URL: "file:///tmp/stand-in-state", PULUMI_CONFIG_PASSPHRASE: "stand-in passphrase" };
 let resources: StackResource[];
 let project: ReturnType<typeof scratchProject>;
@@ -54,7 +55,7 @@ function useStandIn(scenario: Scenario): { calls: () => Call[] } {
 const withOutputs = (over: Partial<Scenario> = {}): Scenario => baseScenario(resources, {
   outputs: {
     environment: { value: "prd", secret: false },
-    nodes: { value: { [HOST]: { fqdn: `${HOST}.infra.example.com`, ipv4: "127.12.9.1", ipv6: "::1", serverId: "40000004", hostPublicKey: KEY } }, secret: false },
+    nodes: { value: { [HOST]: { fqdn: `${HOST}.infra.example.com`, ipv4: "127.12.9.1", ipv6: "::1", serverId: "40000004", hostPublicKey: KEY, panelCertSha256: CERT } }, secret: false },
     panelPasswords: { value: { [HOST]: "panel-secret-from-outputs" }, secret: true },
   },
   ...over,
@@ -174,11 +175,17 @@ describe("fleet health without the Pulumi CLI", () => {
 });
 
 describe("the stack's outputs as an address source", () => {
-  it("gives each asked node its address, pinned key and panel password, and skips nodes the stack does not hold", async () => {
+  it("gives each asked node its address, second address (IPv6), pinned key, pinned panel certificate and panel password, and skips nodes the stack does not hold", async () => {
     useStandIn(withOutputs());
     const fleet = new FleetAutomation({ stack: "prd", projectDir: project.dir, env: STACK_ENV });
     const found = await outputsAddressSource(fleet, "prd").addresses([HOST, "prd-sha-het-de-fsn1-009"]);
-    expect([...found]).toEqual([[HOST, { address: "127.12.9.1", hostKey: KEY, panelPassword: "panel-secret-from-outputs" }]]);
+    expect([...found]).toEqual([[HOST, { address: "127.12.9.1", secondAddress: "::1", hostKey: KEY, panelCertSha256: CERT, panelPassword: "panel-secret-from-outputs" }]]);
+  });
+
+  it("pins no panel certificate for a node provisioned without one (its output is empty): the password then goes nowhere", async () => {
+    useStandIn(withOutputs({ outputs: { nodes: { value: { [HOST]: { ipv4: "127.12.9.1", hostPublicKey: KEY, panelCertSha256: "" } }, secret: false } } }));
+    const fleet = new FleetAutomation({ stack: "prd", projectDir: project.dir, env: STACK_ENV });
+    expect([...await outputsAddressSource(fleet, "prd").addresses([HOST])]).toEqual([[HOST, { address: "127.12.9.1", hostKey: KEY }]]);
   });
 
   it("fails with why when the stack's secrets cannot be read", async () => {

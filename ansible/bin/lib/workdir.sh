@@ -1,4 +1,4 @@
-# Sourced by ansible/bin/provision and power-off: the private working directory of one run, which holds
+# Sourced by ansible/bin/provision: the private working directory of one run, which holds
 # the admin key, the known_hosts file and the playbook variables.
 
 # Whether a directory is a writable tmpfs (GNU stat; elsewhere the answer is no).

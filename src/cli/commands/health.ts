@@ -12,6 +12,7 @@ import { channelsFromEnv } from "../../notify/channels";
 import { readStackFile } from "../../stack/stack-file";
 import { InvalidInputError } from "../../source/issues";
 import type { BackupAge } from "../../backup/ages";
+import type { MetadataBarrier, StackMetadataBarriersOptions } from "../../health/metadata-barrier";
 import type { StackBackupAgesOptions } from "../../backup/stack-ages";
 import { table } from "../../format/table";
 import { EXIT, printIssues, type Io } from "../format";
@@ -42,6 +43,9 @@ export interface HealthConnections {
   /** The age of each node's last good off-node backup (src/backup/stack-ages.ts);
    *  undefined when the stack keeps backups on its nodes only. */
   readonly backupAges?: (opts: StackBackupAgesOptions) => Promise<{ ages: BackupAge[] } | { unavailable: string } | undefined>;
+  /** Whether each node's barriers before the cloud metadata service are in place, asked
+   *  over the pinned SSH channel (src/health/metadata-barrier.ts). */
+  readonly metadataBarriers?: (opts: StackMetadataBarriersOptions) => Promise<{ barriers: MetadataBarrier[] } | { unavailable: string }>;
   readonly audit?: (events: readonly HealthEvent[]) => void;
 }
 
@@ -121,9 +125,13 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
     ...(connections.audit ? { audit: connections.audit } : {}),
   });
 
-  const backupsOf = (report: RoundReport) => connections.backupAges?.({
+  const nodeReads = (report: RoundReport) => ({
     stack: opts.stack, projectDir: resolve(opts.projectDir), env, hostnames: report.nodes.map((n) => n.hostname), timeoutMs: opts.timeoutSeconds * 1000,
   });
+  const extrasOf = async (report: RoundReport): Promise<Extras> => {
+    const [backups, barriers] = await Promise.all([connections.backupAges?.(nodeReads(report)), connections.metadataBarriers?.(nodeReads(report))]);
+    return { ...(backups ? { backups } : {}), ...(barriers ? { barriers } : {}) };
+  };
   try {
     if (!opts.watch) {
       let report: RoundReport;
@@ -135,10 +143,12 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         io.err(`fleet health: ${problem}`);
         return EXIT.invalidInput;
       }
-      const backups = await backupsOf(report);
-      store.saveRound(roundDocument(report, backups));
-      print(io, report, opts.json, backups);
-      return report.healthy && (backups === undefined || !("ages" in backups) || backups.ages.every((a) => a.ok)) ? EXIT.ok : EXIT.unhealthy;
+      const extras = await extrasOf(report);
+      store.saveRound(roundDocument(report, extras));
+      print(io, report, opts.json, extras);
+      const { backups, barriers } = extras;
+      return report.healthy && (backups === undefined || !("ages" in backups) || backups.ages.every((a) => a.ok))
+        && (barriers === undefined || !("barriers" in barriers) || barriers.barriers.every((b) => b.ok)) ? EXIT.ok : EXIT.unhealthy;
     }
     const metrics = opts.metricsPort === undefined ? undefined : await startMetrics(io, opts.metricsPort);
     if (metrics === null) return EXIT.invalidInput;
@@ -155,10 +165,10 @@ export async function healthCommand(io: Io, catalog: Catalog, opts: HealthOption
         // A fleet file caught mid-edit or a full disk must not end the watch: say so and try again next round.
         try {
           const report = await round();
-          const backups = await backupsOf(report);
-          store.saveRound(roundDocument(report, backups));
-          metrics?.metrics.observe(report, backups && "ages" in backups ? backups.ages : undefined);
-          print(io, report, opts.json, backups);
+          const extras = await extrasOf(report);
+          store.saveRound(roundDocument(report, extras));
+          metrics?.metrics.observe(report, extras.backups && "ages" in extras.backups ? extras.backups.ages : undefined);
+          print(io, report, opts.json, extras);
         } catch (err) {
           if (err instanceof InvalidInputError) printIssues(io, err.issues);
           io.err(`fleet health: this round failed, trying again in ${opts.intervalSeconds}s: ${err instanceof InvalidInputError ? "bad input (above)" : (err as Error).message}`);
@@ -210,16 +220,23 @@ function stateDirProblem(err: unknown, dir: string): string | undefined {
   return reason && `health state directory ${dir} is unusable: ${reason} (${e.code}); fix it or give another --state-dir`;
 }
 
-/** The round as `--json` prints it and last-round.json keeps it (the dashboard reads it). */
-function roundDocument(report: RoundReport, backups?: { ages: BackupAge[] } | { unavailable: string }) {
-  return { checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
-    ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
-    ...(backups ? { backups } : {}) };
+/** What a round reports beside the nodes' checks: off-node backup ages and metadata barriers. */
+interface Extras {
+  readonly backups?: { ages: BackupAge[] } | { unavailable: string };
+  readonly barriers?: { barriers: MetadataBarrier[] } | { unavailable: string };
 }
 
-function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: BackupAge[] } | { unavailable: string }): void {
+/** The round as `--json` prints it and last-round.json keeps it (the dashboard reads it). */
+function roundDocument(report: RoundReport, { backups, barriers }: Extras) {
+  return { checkedAt: report.checkedAt, stack: report.stack, healthy: report.healthy, nodes: report.nodes,
+    ...(report.protectionUnchecked ? { protectionUnchecked: report.protectionUnchecked } : {}),
+    ...(backups ? { backups } : {}), ...(barriers ? { metadataBarriers: barriers } : {}) };
+}
+
+function print(io: Io, report: RoundReport, json: boolean, extras: Extras): void {
+  const { backups, barriers } = extras;
   if (json) {
-    io.out(JSON.stringify(roundDocument(report, backups)));
+    io.out(JSON.stringify(roundDocument(report, extras)));
   } else {
     io.out(table(["node", "state", "health", "failures", "incident"], report.nodes.map((n) => [
       n.hostname, n.state, [n.healthy ? "ok" : `FAIL ${n.checks.filter((c) => !c.ok).map((c) => c.name).join(",")}`,
@@ -232,6 +249,11 @@ function print(io: Io, report: RoundReport, json: boolean, backups?: { ages: Bac
       io.out(table(["node", "off-node backup"], backups.ages.map((a) => [a.hostname, `${a.ok ? "ok" : "FLAG"} ${a.detail}`])));
     } else if (backups) {
       io.err(`fleet health: off-node backups not checked: ${backups.unavailable}`);
+    }
+    if (barriers && "barriers" in barriers) {
+      io.out(table(["node", "metadata service"], barriers.barriers.map((b) => [b.hostname, `${b.ok ? "ok" : "FLAG"} ${b.detail}`])));
+    } else if (barriers) {
+      io.err(`fleet health: metadata barriers not checked: ${barriers.unavailable}`);
     }
     const bad = report.nodes.filter((n) => !n.healthy).length;
     io.err(`${report.nodes.length} nodes checked, ${bad} unhealthy`);

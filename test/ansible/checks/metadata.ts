@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readMetadataBarriers } from "../../../src/health/metadata-barrier";
 import { CUSTOMER, onHost, type Provisioned } from "./provisioned";
 
 const METADATA = "169.254.169.254";
@@ -35,6 +36,20 @@ export function describeMetadataBlock(node: Provisioned): void {
       }
     });
 
+    // systemd enforces IPAddressDeny= with a cgroup BPF program, which the test container
+    // cannot attach: what is checked here is that systemd gives it to the right units.
+    it("gives every customer's slice systemd's IPAddressDeny= for the address, a barrier apart from nftables, and root's slice none", () => {
+      const uid = on(`id -u ${CUSTOMER}`).stdout;
+      expect(on(`systemctl show -p IPAddressDeny --value user-${uid}.slice`).stdout).toBe(`${METADATA}/32`);
+      expect(on("systemctl show -p IPAddressDeny --value user-0.slice").stdout).toBe("");
+    });
+
+    it("gives the web servers and PHP-FPM the same systemd barrier", () => {
+      for (const unit of ["apache2.service", "nginx.service", "php8.2-fpm.service"]) {
+        expect(on(`cat /etc/systemd/system/${unit}.d/10-node-fleet-metadata.conf`).stdout).toMatch(/^\[Service\]\nIPAddressDeny=169\.254\.169\.254$/m);
+      }
+    });
+
     it("fails the validate role when the block is not loaded", async () => {
       expect(on("nft delete table inet node_fleet_metadata").code).toBe(0);
       try {
@@ -46,6 +61,29 @@ export function describeMetadataBlock(node: Provisioned): void {
       }
       expect(fetchAs(CUSTOMER).code).toBe(7);
     }, 120_000);
+
+    // The attack of issue 16: root (a customer who got it) flushes the whole ruleset, and
+    // the block is gone until its service starts again. `fleet health` asks the node over
+    // SSH, with the pinned host key and the node's admin key as the stack outputs hold them.
+    it("is reported gone by fleet health's barrier check after `nft flush ruleset`, and blocked again once restored", async () => {
+      const host = node.host();
+      const outputs = {
+        nodes: { [host.hostname]: { ipv4: host.address, hostPublicKey: on("cut -d ' ' -f 1,2 /etc/ssh/ssh_host_ed25519_key.pub").stdout } },
+        adminKeys: { [host.hostname]: host.adminPrivateKey },
+      };
+      const ask = async () => (await readMetadataBarriers(outputs, [host.hostname], 20_000))[0]!;
+      expect(await ask()).toEqual({ hostname: host.hostname, ok: true, detail: "blocked for customers (nftables and systemd)" });
+      expect(on("nft flush ruleset").code).toBe(0);
+      try {
+        const gone = await ask();
+        expect(gone.ok).toBe(false);
+        expect(gone.detail).toContain("METADATA REACHABLE: the nftables table inet node_fleet_metadata is GONE");
+      } finally {
+        on("systemctl restart node-fleet-metadata-block fail2ban");
+      }
+      expect((await ask()).ok).toBe(true);
+      expect(fetchAs(CUSTOMER).code).toBe(7);
+    }, 60_000);
 
     it("stays refused when Virtualmin's firewall (firewalld) is installed, started and reloaded", () => {
       // firewalld conflicts with nftables.service, whose stop flushes the whole ruleset.

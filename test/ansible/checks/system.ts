@@ -26,6 +26,15 @@ export function describeSystem(node: Provisioned): void {
       expect(on("ps -eo comm=").stdout.split("\n")).toContain("sshd");
     });
 
+    it("turns unprivileged user namespaces off at every boot (checked in the sysctl file: the container's kernel is this machine's)", () => {
+      expect(on("cat /etc/sysctl.d/61-node-fleet-userns.conf").stdout).toMatch(/^kernel\.unprivileged_userns_clone\s*=\s*0$/m);
+    });
+
+    it("mounts /dev/shm noexec, nosuid and nodev, now and at every boot", () => {
+      expect(on("findmnt -no OPTIONS /dev/shm").stdout.split(",")).toEqual(expect.arrayContaining(["noexec", "nosuid", "nodev"]));
+      expect(on("grep -E '^tmpfs\\s+/dev/shm\\s' /etc/fstab").stdout).toMatch(/noexec,nosuid,nodev/);
+    });
+
     it("keeps the drivers of unused file systems from loading (checked in modprobe's file: the host has no modprobe)", () => {
       expect(on("cat /etc/modprobe.d/node-fleet-filesystems.conf").stdout).toMatch(/^install cramfs \/bin\/false$/m);
     });

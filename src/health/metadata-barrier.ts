@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { auditSinksFromEnv } from "../audit/config";
+import { FleetAutomation } from "../automation/operations";
+import { PulumiCliError } from "../automation/pulumi-cli";
+import { sshShell, type NodeShell } from "../backup/node-shell";
+import { escapeControl } from "../source/control-chars";
+import { LocatingOutputs } from "./stack";
+
+/** One node's barriers before the cloud metadata service, as `fleet health` reports them. */
+export interface MetadataBarrier {
+  readonly hostname: string;
+  readonly ok: boolean;
+  /** One line for `fleet health`. */
+  readonly detail: string;
+}
+
+/** What root on the node answers (ansible/roles/security: the nftables table
+ *  `inet node_fleet_metadata` and the IPAddressDeny= drop-in of customers' slices). An
+ *  `nft flush ruleset` removes the table until its service starts again; the check reads
+ *  the live ruleset, not the files that would restore it. */
+export const METADATA_BARRIER_PROBE = [
+  "if nft list table inet node_fleet_metadata 2>/dev/null | grep -q 169.254.169.254; then echo nftables=loaded; else echo nftables=missing; fi",
+  "if grep -qs '^IPAddressDeny=169.254.169.254' /etc/systemd/system/user-.slice.d/10-node-fleet-metadata.conf; then echo systemd=present; else echo systemd=missing; fi",
+].join("; ");
+
+/** The verdict on the probe's answer: both barriers there, or which is gone. */
+export function judgeMetadataBarrier(stdout: string): { ok: boolean; detail: string } {
+  const seen = new Map(stdout.split("\n").map((line): [string, string] => {
+    const [name = "", value = ""] = line.trim().split("=");
+    return [name, value];
+  }));
+  const nft = seen.get("nftables");
+  const systemd = seen.get("systemd");
+  if (!nft || !systemd) return { ok: false, detail: `unknown: unexpected answer ${JSON.stringify(escapeControl(stdout.slice(0, 200)))}` };
+  const gone = [
+    ...(nft === "loaded" ? [] : ["the nftables table inet node_fleet_metadata is GONE (restore: systemctl restart node-fleet-metadata-block)"]),
+    ...(systemd === "present" ? [] : ["the customers' slices lack IPAddressDeny=169.254.169.254 (re-provision the node)"]),
+  ];
+  return gone.length === 0
+    ? { ok: true, detail: "blocked for customers (nftables and systemd)" }
+    : { ok: false, detail: `METADATA REACHABLE: ${gone.join("; ")}` };
+}
+
+const NodeLogins = LocatingOutputs.extend({ adminKeys: z.record(z.string(), z.string()).optional() });
+
+/** Asks each node over SSH, with the host key pinned in the stack outputs and the node's
+ *  own admin key, whether its metadata barriers are in place. A node that cannot be asked
+ *  is reported as such, never as blocked. `shellFor` is where the SSH channel comes from. */
+export async function readMetadataBarriers(outputs: unknown, hostnames: readonly string[], timeoutMs: number,
+  shellFor: (login: Parameters<typeof sshShell>[0]) => NodeShell = (login) => sshShell(login, timeoutMs)): Promise<MetadataBarrier[]> {
+  const parsed = NodeLogins.safeParse(outputs);
+  if (!parsed.success) throw new Error(`unexpected stack outputs: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
+  const { nodes, adminKeys } = parsed.data;
+  return Promise.all(hostnames.map(async (hostname): Promise<MetadataBarrier> => {
+    const node = nodes[hostname];
+    const key = adminKeys?.[hostname];
+    if (!node?.ipv4 || !node.hostPublicKey || !key) {
+      return { hostname, ok: false, detail: "unknown: the stack's outputs hold no address, host key or admin key for it (deploy with `fleet up`)" };
+    }
+    const run = await shellFor({ address: node.ipv4, hostKey: node.hostPublicKey, privateKey: key })(METADATA_BARRIER_PROBE)
+      .catch((err: Error) => ({ code: null, stdout: "", stderr: err.message }));
+    if (run.code !== 0) {
+      return { hostname, ok: false, detail: `unknown: not asked over SSH: ${escapeControl(run.stderr.trim().split("\n").at(-1) ?? "")}` };
+    }
+    return { hostname, ...judgeMetadataBarrier(run.stdout) };
+  }));
+}
+
+export interface StackMetadataBarriersOptions {
+  readonly stack: string;
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly hostnames: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/** Each node's metadata barriers, read with the stack's outputs; a one-line reason when
+ *  they cannot be read (no Pulumi CLI, no outputs). */
+export async function stackMetadataBarriers(opts: StackMetadataBarriersOptions): Promise<{ barriers: MetadataBarrier[] } | { unavailable: string }> {
+  const fleet = new FleetAutomation({ stack: opts.stack, projectDir: opts.projectDir, env: opts.env, auditSinks: auditSinksFromEnv(opts.env, "off") });
+  try {
+    return { barriers: await readMetadataBarriers(await fleet.outputs({ showSecrets: true }), opts.hostnames, opts.timeoutMs) };
+  } catch (err) {
+    if (err instanceof PulumiCliError) return { unavailable: err.message };
+    return { unavailable: `the stack's outputs could not be read: ${(err as Error).message.split("\n")[0]}` };
+  }
+}
