@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devNodePlan, provision } from "../ansible/provision";
 import { startTestHost, type TestHost } from "../ansible/test-host";
+import { pinnedHostKey } from "../../src/components/host-key-pin";
 import { restoreNode, type RestoreReport } from "../../src/restore/restore-node";
 import { baseScenario, harness, type Harness } from "../automation/harness";
 import { startS3Server, type S3Server } from "./s3-server";
@@ -16,6 +17,7 @@ import { startS3Server, type S3Server } from "./s3-server";
 const HOSTNAME = "dev-sha-het-de-fsn1-001";
 const PASSWORD = "restic-e2e-password-0123456789abcdef";
 const PANEL_PASSWORD = "panel-Pass-0123456789";
+const SERVER_ID = "4714";
 const CUSTOMERS = [
   { domain: "shop.example", user: "shop", password: "shop-Pass-0123456" },
   { domain: "blog.example", user: "blog", password: "blog-Pass-0123456" },
@@ -27,6 +29,8 @@ let h: Harness;
 type NodeState = { sites: string[]; files: string; rows: string; mailbox: string };
 let before: NodeState;
 let report: RestoreReport;
+/** The key the node answers with: its user-data key until a whole run rotates it. */
+let hostKey = "";
 const seconds: Record<"boot" | "provision" | "restore" | "rto", number> = { boot: 0, provision: 0, restore: 0, rto: 0 };
 
 const on = (command: string) => {
@@ -70,10 +74,15 @@ async function provisioned(tags?: string): Promise<void> {
   }).ansibleVars;
   const run = await provision({
     NODE_HOST: host.address, NODE_PORT: "22", NODE_USER: "root", NODE_HOSTNAME: HOSTNAME, NODE_HOST_KEY: host.hostPublicKey,
-    NODE_VARS: JSON.stringify(vars), NODE_SSH_WAIT: "300", ...(tags ? { NODE_TAGS: tags } : {}),
+    NODE_SERVER_ID: SERVER_ID, NODE_VARS: JSON.stringify(vars), NODE_SSH_WAIT: "300", ...(tags ? { NODE_TAGS: tags } : {}),
     NODE_PANEL_PASSWORD: PANEL_PASSWORD, NODE_RESTIC_PASSWORD: PASSWORD, NODE_BACKUP_SECRET_KEY: s3.secretAccessKey,
   }, host.adminPrivateKey);
   if (run.code !== 0) throw new Error(`provision failed:\n${run.stderr}\n${run.stdout.slice(-3000)}`);
+  // A whole run rotates the host key; from then on the node answers only with the new one.
+  if (!tags) {
+    hostKey = pinnedHostKey(run.stdout, SERVER_ID);
+    host.pin(hostKey);
+  }
   seconds.provision = (Date.now() - started) / 1000;
 }
 
@@ -100,7 +109,7 @@ beforeAll(async () => {
   await provisioned();
   h = harness(baseScenario([], {
     outputs: {
-      nodes: { value: { [HOSTNAME]: { ipv4: host.address, hostPublicKey: host.hostPublicKey } }, secret: false },
+      nodes: { value: { [HOSTNAME]: { ipv4: host.address, hostPublicKey: hostKey } }, secret: false },
       adminKeys: { value: { [HOSTNAME]: host.adminPrivateKey }, secret: true },
       backupPasswords: { value: { [HOSTNAME]: PASSWORD }, secret: true },
     },
