@@ -1,20 +1,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { webminDecides, type WebminPath } from "../webmin-acl";
 import { onPanel, type PanelNode } from "./panel-node";
-import { remote, webmin, website, type RemoteAnswer } from "./webmin-client";
+import { remote, secureWebsite, webmin, website, type RemoteAnswer } from "./webmin-client";
 
 /** The customer domain the platform creates, and the page its customer uploads. */
 export const SHOP = { domain: "alpha-shop.test", user: "alpha-shop", database: "alpha_shop", password: "alpha-shop-Pass-0123" };
 const PAGE = "<h1>alpha shop, served by the node</h1>\n";
 
-/** Creates a customer domain through remote.cgi as the platform does: a website, a MariaDB
- *  database and mail, with the domain owner's mailbox. The database password is given
+/** Creates a customer domain through remote.cgi as the platform does: a website over HTTP
+ *  and HTTPS, a MariaDB database and mail, with the domain owner's mailbox. No ACME request
+ *  (`acme-never`): the test host has no public name, so the certificate stays self-signed. The database password is given
  *  too: the LAMP bundle keeps only hashed passwords (hashpass=1), and then Virtualmin gives
  *  the domain's MariaDB user a random password of its own (feature-mysql.pl set_mysql_pass). */
 export function createDomain(node: PanelNode, domain: string, password: string): Promise<RemoteAnswer> {
   return remote(node.host().address, node.login, "create-domain", [
     ["domain", domain], ["pass", password], ["mysql-pass", password], ["desc", `customer ${domain}`],
-    ["unix", ""], ["dir", ""], ["web", ""], ["mysql", ""], ["mail", ""],
+    ["unix", ""], ["dir", ""], ["web", ""], ["ssl", ""], ["acme-never", ""], ["mysql", ""], ["mail", ""],
   ]);
 }
 
@@ -46,7 +47,7 @@ export function describePlatformJourney(node: PanelNode): void {
       expect(listed.status).toBe("success");
       expect(listed.data, JSON.stringify(listed).slice(0, 2000)).toEqual([{ name: SHOP.domain, values: expect.objectContaining({ username: [SHOP.user] }) }]);
       const [{ values }] = listed.data as [{ values: { features: [string] } }];
-      expect(values.features[0].split(" ")).toEqual(expect.arrayContaining(["unix", "dir", "web", "mysql", "mail"]));
+      expect(values.features[0].split(" ")).toEqual(expect.arrayContaining(["unix", "dir", "web", "ssl", "mysql", "mail"]));
       const users = await remote(address(), node.login, "list-users", [["domain", SHOP.domain], ["include-owner", ""], ["multiline", ""]]);
       expect(users.data, JSON.stringify(users).slice(0, 2000)).toEqual(expect.arrayContaining([{ name: SHOP.user, values: expect.objectContaining({
         email_address: [`${SHOP.user}@${SHOP.domain}`],
@@ -59,6 +60,11 @@ export function describePlatformJourney(node: PanelNode): void {
       const page = await website(address(), SHOP.domain, "/index.html");
       expect(page).toEqual({ status: 200, body: PAGE });
       console.log(`panel host: boot to a served customer site in ${((Date.now() - node.bootStarted()) / 1000).toFixed(1)} s`);
+    });
+
+    it("serves the same page over HTTPS with a certificate naming the domain (SNI)", async () => {
+      const page = await secureWebsite(address(), SHOP.domain, "/index.html");
+      expect(page).toEqual({ status: 200, body: PAGE, certificateNames: expect.stringContaining(`DNS:${SHOP.domain}`) });
     });
 
     it("lets the domain's user connect to its database", () => {

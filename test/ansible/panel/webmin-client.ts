@@ -1,5 +1,6 @@
 import { request } from "node:https";
 import { request as plainRequest } from "node:http";
+import type { TLSSocket } from "node:tls";
 
 /** The platform's Webmin login (the API user and the password the registration step sends). */
 export interface WebminLogin {
@@ -49,6 +50,24 @@ export async function remote(address: string, login: WebminLogin, program: strin
   const answer = await webmin(address, `/virtual-server/remote.cgi?${query.toString()}`, login);
   if (answer.status !== 200) throw new Error(`remote.cgi ${program}: HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
   return JSON.parse(answer.body) as RemoteAnswer;
+}
+
+/** An HTTPS GET to the node's web server for the customer domain (its name in SNI and the
+ *  Host header), with the names its certificate holds. Virtualmin's first certificate for
+ *  a domain is self-signed (feature-ssl.pl generate_default_certificate). */
+export function secureWebsite(address: string, domain: string, path: string): Promise<Answer & { readonly certificateNames: string }> {
+  return new Promise((done, fail) => {
+    const req = request({ host: address, port: 443, path, servername: domain, headers: { host: domain }, rejectUnauthorized: false, timeout: 30_000 }, (res) => {
+      const certificateNames = (res.socket as TLSSocket).getPeerCertificate().subjectaltname ?? "";
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => done({ status: res.statusCode ?? 0, body: text, certificateNames }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`https://${domain}${path}: no answer within 30 s`)));
+    req.on("error", fail);
+    req.end();
+  });
 }
 
 /** A plain HTTP GET to the node's web server with the customer domain's Host header. */
