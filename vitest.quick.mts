@@ -14,7 +14,7 @@ interface FullSuiteOnly {
 const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/ansible/lint.test.ts", needs: "Debian packages", why: "ansible-lint and ansible-playbook --syntax-check" },
   { file: "test/ansible/real-host.test.ts", needs: "the test host", why: "provisions a booted Debian 12 host over SSH" },
-  { file: "test/ansible/panel-host-key.test.ts", needs: "the test host", why: "rotates the host key of the booted panel host" },
+  { file: "test/ansible/panel-host.test.ts", needs: "the test host", why: "provisions the Webmin/Virtualmin host and acts as platform and customers" },
   { file: "test/ansible/provision-workdir.test.ts", needs: "child processes", why: "runs ansible/bin/provision" },
   { file: "test/health/real-sshd.test.ts", needs: "the test host", why: "checks a real sshd's host key" },
   { file: "test/components/cloud-init-schema.test.ts", needs: "Debian packages", why: "cloud-init schema" },

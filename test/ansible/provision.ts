@@ -43,3 +43,8 @@ export function changedCount(stdout: string): number {
   if (!match) throw new Error(`no play recap in the output:\n${stdout.slice(-2000)}`);
   return Number(match[1]);
 }
+
+/** The tasks a run reports `changed` for, as `role : task name`: what broke idempotence. */
+export function changedTasks(stdout: string): string[] {
+  return [...stdout.matchAll(/^TASK \[([^\]]+)\][^\n]*\n(?:(?!TASK \[)[^\n]*\n)*?changed: /gm)].map((m) => m[1]!);
+}

@@ -188,8 +188,12 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
     execFileSync("nft", ["add", "rule", "ip", names.table, "post", "ip", "saddr", `10.213.${subnet}.0/24`, "masquerade"]);
 
     const consoleFd = openSync(join(work, "console.log"), "w");
+    // /proc/sys/net writable, the rest of /proc/sys read-only: the net.* keys belong to the
+    // host's own namespace, as on a server, and the security role's sysctl settings apply
+    // there; the kernel.* and fs.* keys stay this machine's (systemd-nspawn(1), ENVIRONMENT).
     nspawn = spawn("systemd-nspawn", ["-b", "--register=no", "--keep-unit", "--capability=CAP_NET_ADMIN",
-      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns], { stdio: ["ignore", consoleFd, consoleFd] });
+      `--network-namespace-path=/run/netns/${names.ns}`, "-D", root, "-M", names.ns],
+    { stdio: ["ignore", consoleFd, consoleFd], env: { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: "network" } });
     closeSync(consoleFd);
     const consoleTail = () => readFileSync(join(work, "console.log"), "utf8").split("\n").slice(-25).join("\n");
 
