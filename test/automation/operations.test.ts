@@ -1,6 +1,6 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { OperationFailedError, OperationRefusedError } from "../../src/automation/errors";
+import { OperationFailedError, OperationRefusedError, StackLockedError } from "../../src/automation/errors";
 import { PROJECT_DIR } from "../../src/automation/workspace";
 import { recordStack, type StackResource } from "./stand-in/record-urns";
 import { createNodeEvents, deploymentOf, Events, marker, nodeOf, serverIdOf } from "./stand-in/scenario";
@@ -364,6 +364,15 @@ describe("reprovisionNode", () => {
     expect(args[2]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", provisionOf(HOST), "--non-interactive"]);
     expect(args[3]![0]).toBe("up");
     expect(h.events.find((e) => e.kind === "notice")).toMatchObject({ message: expect.stringContaining("unprotected in the state for this update") });
+  });
+
+  // Recovery treats a locked stack as "not now" (StackLockedError), never as a failed rung.
+  it("says the stack is locked, not that the re-provision failed, when the state edit finds the lock held", async () => {
+    h = harness(baseScenario(resources, { operations: { ...reprovisioned(), "state unprotect": { events: [], lockedTimes: 5 } } }));
+    const failure = await h.fleet.reprovisionNode(HOST, { correlationId: ID }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StackLockedError);
+    expect(argsOf(h.calls()).filter((a) => a[0] === "state")).toHaveLength(3);
+    expect(argsOf(h.calls()).some((a) => a[0] === "up")).toBe(false);
   });
 
   it("keeps the incident id and correlation id in every audit record", async () => {

@@ -8,7 +8,7 @@ import type { StackResource } from "./record-urns";
 export interface Scenario {
   version: string;
   stacks: string[];
-  operations: Partial<Record<"preview" | "up" | "refresh" | "refresh-preview" | "destroy", {
+  operations: Partial<Record<"preview" | "up" | "refresh" | "refresh-preview" | "destroy" | "state unprotect", {
     events: EngineEvent[];
     exitCode?: number;
     stderr?: string;
