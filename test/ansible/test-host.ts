@@ -164,6 +164,11 @@ export async function startTestHost(hostname: string, fqdn: string, options: Tes
     copyFileSync(join(work, "admin_key.pub"), join(root, "root/.ssh/authorized_keys"));
     chmodSync(join(root, "root/.ssh/authorized_keys"), 0o600);
     copyFileSync("/etc/resolv.conf", join(root, "etc/resolv.conf"));
+    // A server's fstab names its root file system; debootstrap leaves it empty. Virtualmin
+    // finds a domain's file system from it (virtual-server-lib-funcs.pl 8.1.0 get_mount_point):
+    // with no root entry beside the role's /dev/shm line, every `list-domains` prints
+    // "Failed to find mount point" into its answer.
+    writeFileSync(join(root, "etc/fstab"), "/dev/sda1 / ext4 defaults 0 1\n");
     writeFileSync(join(work, "known_hosts"), `${address} ${hostPublicKey}\n`);
 
     execFileSync("ip", ["netns", "add", names.ns]);
