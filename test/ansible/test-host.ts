@@ -105,12 +105,13 @@ export function vendorDir(): string {
 }
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 /** Runs an image build, its progress on this process's stderr, and returns the image path.
- *  One build at a time on the machine (test files run in parallel workers): a second
- *  builder waits, then finds the image complete, and nobody replaces an image that
- *  another test is copying. */
+ *  One build of each image at a time on the machine (test files run in parallel workers):
+ *  a second builder waits, then finds the image complete, and nobody replaces an image
+ *  that another test is copying. A lock per script, so a test that needs only the base
+ *  image never waits for the panel image's long build. */
 const buildImage = (script: string, args: string[]) => {
   mkdirSync(CACHE, { recursive: true });
-  return execFileSync("flock", [join(CACHE, ".build.lock"), join(__dirname, script), ...args],
+  return execFileSync("flock", [join(CACHE, `.${script}.lock`), join(__dirname, script), ...args],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
 };
 
