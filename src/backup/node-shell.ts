@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { z } from "zod";
 
 /** How to reach a node as root: its address, the host key pinned for it and the node's
  *  admin private key, all from the stack's outputs. */
@@ -48,4 +49,32 @@ export function sshShell(login: NodeLogin, timeoutMs: number): NodeShell {
       fail(err);
     }
   });
+}
+
+/** The stack outputs that reach a node as root (src/program.ts StackOutputs). */
+const NodeLogins = z.object({
+  nodes: z.record(z.string(), z.looseObject({ ipv4: z.string(), hostPublicKey: z.string().optional() })).default({}),
+  adminKeys: z.record(z.string(), z.string()).optional(),
+});
+
+/** A node's answer to one command, or why it was not asked. */
+export type NodeAnswer = { readonly hostname: string; readonly run: ShellResult } | { readonly hostname: string; readonly unasked: string };
+
+/** Runs one command on each node over SSH, with the host key pinned in the stack's outputs
+ *  and the node's own admin key; an SSH failure is an answer with no exit code. */
+export async function askEachNode(outputs: unknown, hostnames: readonly string[], command: string, timeoutMs: number,
+  shellFor: (login: NodeLogin) => NodeShell = (login) => sshShell(login, timeoutMs)): Promise<NodeAnswer[]> {
+  const parsed = NodeLogins.safeParse(outputs);
+  if (!parsed.success) throw new Error(`unexpected stack outputs: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
+  const { nodes, adminKeys } = parsed.data;
+  return Promise.all(hostnames.map(async (hostname): Promise<NodeAnswer> => {
+    const node = nodes[hostname];
+    const key = adminKeys?.[hostname];
+    if (!node?.ipv4 || !node.hostPublicKey || !key) {
+      return { hostname, unasked: "the stack's outputs hold no address, host key or admin key for it (deploy with `fleet up`)" };
+    }
+    const run = await shellFor({ address: node.ipv4, hostKey: node.hostPublicKey, privateKey: key })(command)
+      .catch((err: Error) => ({ code: null, stdout: "", stderr: err.message }));
+    return { hostname, run };
+  }));
 }

@@ -1,10 +1,8 @@
-import { z } from "zod";
 import { auditSinksFromEnv } from "../audit/config";
 import { FleetAutomation } from "../automation/operations";
 import { PulumiCliError } from "../automation/pulumi-cli";
-import { sshShell, type NodeShell } from "../backup/node-shell";
+import { askEachNode, type NodeLogin, type NodeShell } from "../backup/node-shell";
 import { escapeControl } from "../source/control-chars";
-import { LocatingOutputs } from "./stack";
 
 /** One node's barriers before the cloud metadata service, as `fleet health` reports them. */
 export interface MetadataBarrier {
@@ -41,29 +39,20 @@ export function judgeMetadataBarrier(stdout: string): { ok: boolean; detail: str
     : { ok: false, detail: `METADATA REACHABLE: ${gone.join("; ")}` };
 }
 
-const NodeLogins = LocatingOutputs.extend({ adminKeys: z.record(z.string(), z.string()).optional() });
-
 /** Asks each node over SSH, with the host key pinned in the stack outputs and the node's
  *  own admin key, whether its metadata barriers are in place. A node that cannot be asked
  *  is reported as such, never as blocked. `shellFor` is where the SSH channel comes from. */
 export async function readMetadataBarriers(outputs: unknown, hostnames: readonly string[], timeoutMs: number,
-  shellFor: (login: Parameters<typeof sshShell>[0]) => NodeShell = (login) => sshShell(login, timeoutMs)): Promise<MetadataBarrier[]> {
-  const parsed = NodeLogins.safeParse(outputs);
-  if (!parsed.success) throw new Error(`unexpected stack outputs: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
-  const { nodes, adminKeys } = parsed.data;
-  return Promise.all(hostnames.map(async (hostname): Promise<MetadataBarrier> => {
-    const node = nodes[hostname];
-    const key = adminKeys?.[hostname];
-    if (!node?.ipv4 || !node.hostPublicKey || !key) {
-      return { hostname, ok: false, detail: "unknown: the stack's outputs hold no address, host key or admin key for it (deploy with `fleet up`)" };
+  shellFor?: (login: NodeLogin) => NodeShell): Promise<MetadataBarrier[]> {
+  const answers = await askEachNode(outputs, hostnames, METADATA_BARRIER_PROBE, timeoutMs, shellFor);
+  return answers.map((answer): MetadataBarrier => {
+    const { hostname } = answer;
+    if ("unasked" in answer) return { hostname, ok: false, detail: `unknown: ${answer.unasked}` };
+    if (answer.run.code !== 0) {
+      return { hostname, ok: false, detail: `unknown: not asked over SSH: ${escapeControl(answer.run.stderr.trim().split("\n").at(-1) ?? "")}` };
     }
-    const run = await shellFor({ address: node.ipv4, hostKey: node.hostPublicKey, privateKey: key })(METADATA_BARRIER_PROBE)
-      .catch((err: Error) => ({ code: null, stdout: "", stderr: err.message }));
-    if (run.code !== 0) {
-      return { hostname, ok: false, detail: `unknown: not asked over SSH: ${escapeControl(run.stderr.trim().split("\n").at(-1) ?? "")}` };
-    }
-    return { hostname, ...judgeMetadataBarrier(run.stdout) };
-  }));
+    return { hostname, ...judgeMetadataBarrier(answer.run.stdout) };
+  });
 }
 
 export interface StackMetadataBarriersOptions {
