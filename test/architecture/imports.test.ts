@@ -12,7 +12,7 @@ const isPulumi = (i: Import) => i.specifier === "@pulumi" || i.specifier.startsW
 describe("the rule table", () => {
   it("lets a layer use the layers below it and never the ones above", () => {
     expect(importProblem("plan", "source")).toBeUndefined();
-    expect(importProblem("catalog", "fleet")).toBe("catalog may not import fleet: in the core layer data flows catalog → fleet → stack → plan → shard");
+    expect(importProblem("catalog", "fleet")).toBe("catalog may not import fleet: in the core layer data flows catalog → fleet → stack → plan → shard → rollout");
     expect(importProblem("notify", "health")).toBe("notify (services) may not import health (capabilities, a higher layer)");
     expect(importProblem("review", "cli")).toBe("review (capabilities) may not import cli (entry points, a higher layer)");
   });

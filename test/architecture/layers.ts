@@ -16,8 +16,9 @@ export const LAYERS: readonly Layer[] = [
   // Shared vocabulary every layer may use: positions and YAML, text and money formatting,
   // the events health and operations report and notifications and audit carry.
   { name: "foundation", folders: ["source", "format", "events"], within: "none", pulumi: false },
-  // Decided without a cloud: catalog → fleet → stack settings → node plans.
-  { name: "core", folders: ["catalog", "fleet", "stack", "plan", "shard"], within: "ordered", pulumi: false },
+  // Decided without a cloud: catalog → fleet → stack settings → node plans, and how a
+  // change is spread over them in waves.
+  { name: "core", folders: ["catalog", "fleet", "stack", "plan", "shard", "rollout"], within: "ordered", pulumi: false },
   // Where records and messages go, and the platform's registration client.
   { name: "services", folders: ["audit", "notify", "register"], within: "none", pulumi: false },
   // Pulumi itself: resources, the stack program, its offline run and the Automation API.
