@@ -2,7 +2,7 @@ import type { EngineEvent, OpMap, OpType } from "@pulumi/pulumi/automation";
 import type { PhaseProgress } from "./phases";
 import { nodeResourceOf } from "./urn";
 
-export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "reprovision" | "drift" | "restore" | "restore-drill";
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "rebuild" | "reprovision" | "drift" | "restore" | "restore-drill" | "rollout";
 
 interface Base {
   readonly correlationId: string;

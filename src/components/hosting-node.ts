@@ -3,11 +3,11 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { createHash } from "node:crypto";
 import type { NodePlan } from "../plan/node-plan";
 import { cloudInit } from "./cloud-init";
 import { STEP_COMMANDS, STEP_GRACE_SECONDS } from "./commands";
 import { pinnedHostKey, pinnedPanelCert } from "./host-key-pin";
+import { configDigest } from "./playbook-digest";
 import { cloudProvider } from "./providers";
 import { registrationStep, type RegistrationArgs } from "./registration";
 
@@ -148,8 +148,8 @@ export class HostingNode extends pulumi.ComponentResource {
 
     // What the node is configured from. The script records it on the node and skips the
     // playbook when it is unchanged, so a change of a timing knob never re-runs it.
-    const configDigest = pulumi.all([server.id, userDataHostKey]).apply(([id, hostKeyLine]) => createHash("sha256")
-      .update(JSON.stringify([id, hostKeyLine, plan.rebuild, plan.ansibleVars, args.playbookDigest])).digest("hex"));
+    const nodeConfigDigest = pulumi.all([server.id, userDataHostKey]).apply(([id, hostKeyLine]) =>
+      configDigest(id, hostKeyLine, plan.rebuild, plan.ansibleVars, args.playbookDigest));
     const provision = new command.local.Command(`${name}-provision`, {
       create: STEP_COMMANDS.provision,
       update: STEP_COMMANDS.provision,
@@ -161,7 +161,7 @@ export class HostingNode extends pulumi.ComponentResource {
         NODE_HOST_KEY: userDataHostKey,
         NODE_SERVER_ID: server.id,
         NODE_VARS: JSON.stringify(plan.ansibleVars),
-        NODE_CONFIG_DIGEST: configDigest,
+        NODE_CONFIG_DIGEST: nodeConfigDigest,
         NODE_SSH_WAIT: String(timeouts.sshWait),
         NODE_TIMEOUT: String(timeouts.provision),
         NODE_PANEL_PASSWORD: panelPassword,

@@ -43,3 +43,10 @@ export function playbookFiles(projectDir: string): { files: string[]; tracked: b
   const all = projectFiles(projectDir, "ansible");
   return { files: all.files.filter((file) => !file.startsWith("ansible/bin/")), tracked: all.tracked };
 }
+
+/** What a node is configured from, as the provisioning step's NODE_CONFIG_DIGEST: the
+ *  script records it on the node and skips the playbook when it is unchanged, and a
+ *  rollout compares it with the state's to know which nodes a change re-provisions. */
+export function configDigest(serverId: string, hostKeyLine: string, rebuild: number, ansibleVars: unknown, playbookDigest: string): string {
+  return createHash("sha256").update(JSON.stringify([serverId, hostKeyLine, rebuild, ansibleVars, playbookDigest])).digest("hex");
+}

@@ -7,10 +7,11 @@ export interface RecordedStep {
 }
 
 /** The deployed nodes whose provisioning step the change runs again: those whose
- *  configuration digest differs from the one recorded (or whose recorded digest is
- *  unreadable). Nodes the state does not hold yet are created, not re-provisioned, and
- *  are not part of a rollout. Sorted by hostname. */
+ *  configuration digest differs from the one recorded. Nodes the state does not hold
+ *  yet are created, not re-provisioned, and are not part of a rollout; nor is a step
+ *  whose digest is not known on both sides (a state written before steps recorded it).
+ *  Sorted by hostname. */
 export function reprovisioned(recorded: readonly RecordedStep[], desired: ReadonlyMap<string, string>): RecordedStep[] {
-  return recorded.filter((step) => desired.has(step.hostname) && desired.get(step.hostname) !== step.digest)
+  return recorded.filter((step) => step.digest !== undefined && desired.has(step.hostname) && desired.get(step.hostname) !== step.digest)
     .sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
