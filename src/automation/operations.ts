@@ -1,4 +1,4 @@
-import type { EngineEvent, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
+import type { Deployment, EngineEvent, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 import { FORCE_PROVISION_ENV, PINNED_HOST_KEY_ENV } from "../components/commands";
 import { pinLine } from "../components/host-key-pin";
 import { parseHostname } from "../fleet/naming";
@@ -11,7 +11,11 @@ import { protectionGaps, readHetznerProtection, recordsHetznerProtection, type P
 import { HCLOUD_API, HCLOUD_SERVER_TYPE, setServerProtection, type HcloudAccess } from "./provider-protection";
 import { OperationRunner, type Context, type FleetAutomationOptions, type Report, type RunOptions } from "./runner";
 import { nodeHostKeyPin, nodeResources, protectedNodes, stateResources, withDependents } from "./state";
+import { changesOf, desiredFleet, type DesiredFleet } from "./rollout-changes";
 import { nodeResourceOf } from "./urn";
+import { splitDeferred } from "../rollout/deferral";
+import { ROLLOUT_DEFAULTS } from "../rollout/settings";
+import { planWaves } from "../rollout/waves";
 import { runPulumi } from "./workspace";
 
 export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
@@ -20,6 +24,13 @@ export type { FleetAutomationOptions, Report, RunOptions } from "./runner";
 export interface NodeTaskContext {
   readonly correlationId: string;
   notice(message: string): void;
+}
+
+export interface UpOptions extends RunOptions {
+  /** Re-provision every node a change reaches in this one update, not only a rollout's first wave. */
+  readonly allAtOnce?: boolean;
+  /** What the fleet file declares now; default: read from the project. */
+  readonly desired?: DesiredFleet;
 }
 
 export interface RebuildOptions extends RunOptions {
@@ -64,13 +75,32 @@ export class FleetAutomation {
    *  server the change rebuilds or removes: the engine would otherwise take the steps
    *  before the server's delete (a delete-before-replace chain resets reverse DNS, a
    *  removal deregisters the node and deletes its DNS records) and stop half-way. */
-  async up(opts: RunOptions = {}): Promise<DeployReport> {
+  async up(opts: UpOptions = {}): Promise<DeployReport> {
     let outputs: OutputMap = {};
     const report = await this.runner.run("up", opts, true, async (ctx) => {
-      await this.refuseWhileHetznerProtects(ctx);
-      outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...signal(ctx) })).outputs;
+      // One checkpoint for both: the preflight and the first-wave limit read the same state.
+      const deployment = await ctx.stack.exportStack();
+      await this.refuseWhileHetznerProtects(ctx, deployment);
+      const exclude = opts.allAtOnce ? [] : this.beyondFirstWave(ctx, deployment, opts.desired);
+      outputs = (await ctx.stack.up({ message: ctx.message, onEvent: ctx.onEvent, showSecrets: false, ...(exclude.length > 0 ? { exclude } : {}), ...signal(ctx) })).outputs;
     });
     return { ...report, outputs: visibleOutputs(outputs) };
+  }
+
+  /** The provisioning steps `up` leaves out so that a change re-provisions no more than
+   *  a rollout's first wave at once (`--exclude` of those steps alone: the engine then
+   *  keeps them as they are and updates everything else, pulumi v3.248.0
+   *  pkg/resource/deploy/step_generator.go isExcludedFromUpdate). Said in a notice. */
+  private beyondFirstWave(ctx: Context, deployment: Deployment, desired: DesiredFleet | undefined): string[] {
+    const stack = this.options.stack;
+    const { steps, conditions } = changesOf(deployment, desired ?? desiredFleet(this.runner.projectDir, stack));
+    const { eligible } = splitDeferred(steps.map((s) => s.hostname), conditions, []);
+    const first = new Set(planWaves(eligible, ROLLOUT_DEFAULTS)[0]?.hosts ?? []);
+    const held = steps.filter((s) => !first.has(s.hostname));
+    if (held.length === 0) return [];
+    ctx.notice(`this change re-provisions ${steps.length} nodes; this update re-provisions ${first.size === 0 ? "none of them" : `only ${[...first].join(", ")} (a rollout's first wave)`} ` +
+      `and leaves the provisioning steps of the other ${held.length} as they are: roll it out with \`fleet rollout --stack ${stack}\`, or deploy all at once with \`fleet up --stack ${stack} --all-at-once\``);
+    return held.map((s) => s.urn);
   }
 
   /** `up`'s preflight alone, for callers that deploy with the Pulumi CLI itself (the
@@ -237,8 +267,8 @@ export class FleetAutomation {
    *  records Hetzner-protected servers needs one. Hetzner is asked, not the state: an
    *  admin lifts the protection with `hcloud server disable-protection`, which the state
    *  does not see. */
-  private async refuseWhileHetznerProtects(ctx: Context): Promise<void> {
-    const resources = stateResources(await ctx.stack.exportStack());
+  private async refuseWhileHetznerProtects(ctx: Context, deployment?: Deployment): Promise<void> {
+    const resources = stateResources(deployment ?? await ctx.stack.exportStack());
     if (!resources.some((r) => r.type === HCLOUD_SERVER_TYPE && r.providerProtected)) return;
     const events: EngineEvent[] = [];
     await ctx.stack.preview({ message: `${ctx.message} (preflight)`, onEvent: (e) => events.push(e), ...signal(ctx) });

@@ -102,11 +102,14 @@ export async function rollout(fleetOptions: FleetAutomationOptions, opts: Rollou
       const label = `wave ${wave.number}/${planned.length} (${wave.name})`;
       progress(`${label}: ${wave.hosts.length} node${wave.hosts.length === 1 ? "" : "s"}, ${wave.tolerated} may fail`);
       const failed: Record<string, string> = {};
+      // Only while the engine runs: an operation that ends failed closes every phase still
+      // open as failed, which says nothing about those nodes.
+      let deploying = true;
       const onEvent = (event: FleetEvent) => {
         opts.onEvent?.(event);
         const host = event.kind === "phase" ? event.hostname : event.kind === "resource" ? event.node : undefined;
-        if (!host || !wave.hosts.includes(host)) return;
-        if (event.kind === "phase" && event.state === "failed") failed[host] ??= `${event.label} failed${event.message ? `: ${event.message}` : ""}`;
+        if (!deploying || !host || !wave.hosts.includes(host)) return;
+        if (event.kind === "phase" && event.state === "failed") failed[host] ??= event.message ?? `${event.label} failed`;
         if (event.kind === "resource" && event.state === "failed") failed[host] ??= "provisioning failed";
       };
       let deploymentSeconds = 0;
@@ -127,6 +130,7 @@ export async function rollout(fleetOptions: FleetAutomationOptions, opts: Rollou
             // A failure no node of the wave accounts for (the lock, the backend) is the operation's.
             if (Object.keys(failed).length === 0) throw err;
           } finally {
+            deploying = false;
             deploymentSeconds = (Date.now() - deployStarted) / 1000;
           }
           judge("provisioning or validation");

@@ -24,6 +24,10 @@ export interface Scenario {
   outputs: OutputMap;
   history: UpdateSummary[];
   deployment: Deployment;
+  /** `up` updates these provisioning steps (see provisioningUpdate in ./pulumi) instead
+   *  of answering `operations.up`: the NODE_CONFIG_DIGEST the program gives each step,
+   *  by URN, and the nodes whose step fails (in the validate role). */
+  provisioning?: { digests: Record<string, string>; failing?: string[] };
   /** `pulumi config get KEY --json` answers. */
   config?: Record<string, { value: string; secret: boolean }>;
 }
