@@ -8,6 +8,7 @@ import { registerHealthCommand } from "./commands/register-health";
 import { CATALOG_VIEWS, type CatalogView } from "./commands/catalog";
 import { registerOperations } from "./commands/operations";
 import { registerRestoreCommand } from "./commands/restore";
+import { registerRolloutCommand } from "./commands/rollout";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
 import { refuseUnknownStacks } from "./stack-name";
 import { withStackOptions } from "./stack-options";
@@ -123,6 +124,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   });
 
   registerRestoreCommand(program, io, process.env, (exit) => { code = exit; });
+  registerRolloutCommand(program, io, catalog, (exit) => { code = exit; });
 
   withStackOptions(program.command("dashboard")
     .description("the stack's nodes as read-only web pages on 127.0.0.1 (health, outputs, backups, deployments, cost), or --out DIR as files"))

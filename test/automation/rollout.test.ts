@@ -7,9 +7,10 @@ import { RolloutLockedError, RolloutStore } from "../../src/automation/rollout-s
 import type { AuditEvent } from "../../src/audit/event";
 import { jsonLinesSink } from "../../src/audit/sinks";
 import type { FleetAutomationOptions } from "../../src/automation/runner";
+import { FleetAutomation } from "../../src/automation/operations";
 import { argsOf, ORIGINAL_PATH } from "./harness";
 import { fakeFleet, type FakeFleet } from "./rollout-fleet";
-import { STAND_IN_BIN, standIn, type Scenario } from "./stand-in/scenario";
+import { STAND_IN_BIN, standIn, type Call, type Scenario } from "./stand-in/scenario";
 
 // The stand-in `pulumi` selects the steps of an update as the engine does (pulumi v3.248.0
 // pkg/resource/deploy/step_generator.go isIncludedInOperation / isTargetedForUpdate /
@@ -23,6 +24,7 @@ interface Run {
   readonly options: FleetAutomationOptions;
   /** Hostnames whose provisioning step ran, in order. */
   provisioned(): string[];
+  readonly calls: () => Call[];
   targetsOfUpdates(): string[][];
   audit(): AuditEvent[];
 }
@@ -50,6 +52,7 @@ function setUp(count: number, failing: string[] = []): Run {
       stack: "prd", env: { PULUMI_BACKEND_URL: `file://${s.dir}/state`, PULUMI_CONFIG_PASSPHRASE: "stand-in passphrase" },
       auditSinks: [jsonLinesSink(auditFile)], actor: "ci:deploy", lockRetry: { attempts: 1, baseDelayMs: 1 }, sleep: async () => undefined,
     },
+    calls: s.calls,
     provisioned: () => (existsSync(join(s.dir, "provisioned")) ? readFileSync(join(s.dir, "provisioned"), "utf8").trim().split("\n") : []),
     targetsOfUpdates: () => argsOf(s.calls()).filter((a) => a[0] === "up").map((a) => a.flatMap((x, i) => (a[i - 1] === "--target" ? [x] : []))),
     audit: () => (existsSync(auditFile) ? readFileSync(auditFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as AuditEvent) : []),
@@ -156,5 +159,32 @@ describe("rollout", () => {
     const report = await rollout(run.options, opts(run, { desired: unchanged }));
     expect(report.state).toBe("nothing");
     expect(run.targetsOfUpdates()).toEqual([]);
+  });
+});
+
+describe("fleet up with a change that re-provisions nodes", () => {
+  it("re-provisions only the first wave, leaving the other provisioning steps out with --exclude, and says why", async () => {
+    const run = setUp(10);
+    const events: string[] = [];
+    const fleet = new FleetAutomation({ ...run.options, onEvent: (e) => { if (e.kind === "notice") events.push(e.message); } });
+    await fleet.up({ desired: run.fleet.desired() });
+    const up = argsOf(run.calls()).find((a) => a[0] === "up")!;
+    expect(up.flatMap((x, i) => (up[i - 1] === "--exclude" ? [x] : []))).toEqual(run.fleet.hosts.slice(1).map((h) => run.fleet.provisionUrn(h)));
+    expect(run.provisioned()).toEqual([run.fleet.hosts[0]]);
+    expect(events).toEqual([`this change re-provisions 10 nodes; this update re-provisions only ${run.fleet.hosts[0]} (a rollout's first wave) ` +
+      "and leaves the provisioning steps of the other 9 as they are: roll it out with `fleet rollout --stack prd`, or deploy all at once with `fleet up --stack prd --all-at-once`"]);
+  });
+
+  it("re-provisions every node at once when told to", async () => {
+    const run = setUp(10);
+    await new FleetAutomation(run.options).up({ desired: run.fleet.desired(), allAtOnce: true });
+    expect(argsOf(run.calls()).find((a) => a[0] === "up")).not.toContain("--exclude");
+    expect(run.provisioned()).toEqual(run.fleet.hosts);
+  });
+
+  it("does not pick a node in maintenance as the first wave", async () => {
+    const run = setUp(4);
+    await new FleetAutomation(run.options).up({ desired: run.fleet.desired([run.fleet.hosts[0]!]) });
+    expect(run.provisioned()).toEqual([run.fleet.hosts[1]]);
   });
 });

@@ -70,7 +70,7 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
   const deploy = (op: "preview" | "up" | "refresh" | "destroy" | "drift"): Run => async (fleet, opts) => {
     const run = { ...runOptions(opts) };
     if (op === "up") {
-      const report = await announced(ctx, opts.stack, "up", "fleet", () => fleet.up(run));
+      const report = await announced(ctx, opts.stack, "up", "fleet", () => fleet.up({ ...run, allAtOnce: opts.allAtOnce === true }));
       if (!opts.json) printReport(ctx, opts, report);
       // A successor this deployment created takes over its predecessor's customers now;
       // with --json the result line comes last, holding the restores.
@@ -86,7 +86,8 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
     printReport(ctx, opts, report);
   };
   add("preview", "show what `up` would change, per node", deploy("preview"), undefined, "preview");
-  add("up", "deploy the stack, with a live per-node phase table", deploy("up"), undefined, "up");
+  add("up", "deploy the stack, with a live per-node phase table", deploy("up"),
+    (c) => c.option("--all-at-once", "re-provision every node a change reaches in this update, not only a rollout's first wave"), "up");
   add("refresh", "read the real state of every resource into the stack", deploy("refresh"), undefined, "refresh");
   add("destroy", "destroy the stack (refused while nodes are protected)", deploy("destroy"));
   add("drift", "list resources whose real state differs from the stack's (a refresh preview)", deploy("drift"));
