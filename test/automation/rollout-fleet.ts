@@ -19,7 +19,8 @@ const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIx5b3vVv6d2bQz2bQz2bQz2bQ
 const NODE = "node-fleet:index:Fleet$node-fleet:index:HostingNode";
 
 export function fakeFleet(count: number): FakeFleet {
-  const hosts = Array.from({ length: count }, (_, i) => `prd-sha-het-de-fsn1-${String(i + 1).padStart(3, "0")}`);
+  // A location holds nodes 001-999; a larger fleet goes on in the next one.
+  const hosts = Array.from({ length: count }, (_, i) => `prd-sha-het-de-${["fsn1", "nbg1"][Math.floor(i / 999)]}-${String((i % 999) + 1).padStart(3, "0")}`);
   const provisionUrn = (host: string) => `urn:pulumi:prd::node-fleet::${NODE}$command:local:Command::${host}-provision`;
   const serverId = (i: number) => String(60_000_000 + i);
   const resources = hosts.flatMap((host, i) => [
