@@ -47,6 +47,7 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/automation/cli.test.ts", needs: "child processes", why: "the Automation API runs the stand-in pulumi" },
   { file: "test/automation/operations.test.ts", needs: "child processes", why: "the Automation API runs the stand-in pulumi" },
   { file: "test/automation/rollout.test.ts", needs: "child processes", why: "the rollout's waves run the stand-in pulumi" },
+  { file: "test/automation/rollout-cli.test.ts", needs: "child processes", why: "fleet rollout runs the stand-in pulumi against fake nodes" },
   { file: "test/automation/protection-gaps.test.ts", needs: "child processes", why: "fleet drift runs the stand-in pulumi" },
   { file: "test/automation/rebuild-exit-paths.test.ts", needs: "the build", why: "a built rebuild process signalled while the stand-in pulumi runs" },
   { file: "test/health/stack.test.ts", needs: "child processes", why: "stack outputs through the stand-in pulumi" },

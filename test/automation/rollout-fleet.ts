@@ -40,3 +40,19 @@ export function fakeFleet(count: number): FakeFleet {
     }),
   };
 }
+
+/** A deployed fleet of these nodes whose steps recorded another digest than `desired`
+ *  gives them: every node is re-provisioned by the change. */
+export function deployedFleet(desired: DesiredFleet): { deployment: Deployment; digests: Record<string, string>; provisionUrn: (host: string) => string } {
+  const provisionUrn = (host: string) => `urn:pulumi:prd::node-fleet::${NODE}$command:local:Command::${host}-provision`;
+  const serverId = (i: number) => String(70_000_000 + i);
+  const resources = desired.nodes.flatMap((n, i) => [
+    { urn: `urn:pulumi:prd::node-fleet::${NODE}$hcloud:index/server:Server::${n.hostname}-server`, type: "hcloud:index/server:Server", custom: true,
+      id: serverId(i), inputs: {}, outputs: {} },
+    { urn: provisionUrn(n.hostname), type: "command:local:Command", custom: true, id: `${n.hostname}-provision`,
+      inputs: { environment: { NODE_HOSTNAME: n.hostname, NODE_HOST_KEY: HOST_KEY, NODE_CONFIG_DIGEST: "recorded before the change" } } },
+  ]);
+  const digests = Object.fromEntries(desired.nodes.map((n, i) =>
+    [provisionUrn(n.hostname), configDigest(serverId(i), HOST_KEY, n.rebuild, n.ansibleVars, desired.playbookDigest)]));
+  return { provisionUrn, digests, deployment: { version: 3, deployment: { manifest: { time: "2026-12-01T10:00:00Z", magic: "", version: "v3.248.0" }, resources } } };
+}

@@ -23,6 +23,7 @@ interface RolloutCliOptions {
   failureBudget?: number;
   soak?: number;
   stateDir?: string;
+  targets?: string;
   deferredUrns?: string;
   json?: boolean;
   correlationId?: string;
@@ -51,6 +52,7 @@ export function registerRolloutCommand(program: Command, io: Io, catalog: () => 
     .option("--failure-budget <share>", "share of a wave that may fail, at least one node (default 0.02)", (v) => { const n = Number(v); if (!(n >= 0 && n < 1)) throw new InvalidArgumentError("expected a share from 0 to below 1"); return n; })
     .option("--soak <seconds>", "seconds a wave runs before its health round (default 300)", whole)
     .option("--state-dir <dir>", "where the rollout's record and lock live (default: $STATE_DIRECTORY or PROJECT/.fleet-health)")
+    .option("--targets <file>", "JSON map {hostname: {address, hostKey?}} for the health rounds, as `fleet health --targets`; other nodes from the stack outputs")
     .option("--deferred-urns <file>", "write the provisioning steps of deferred nodes there, one URN a line (for a later `pulumi up --exclude`)")
     .option("--json", "print the report as one JSON document")
     .option("--correlation-id <id>", "correlation id of a new rollout (a resumed one keeps its own)")
@@ -82,7 +84,7 @@ async function rolloutCommand(io: Io, catalog: () => Catalog, opts: RolloutCliOp
       openIncidents: async () => new Map(store.load().nodes.flatMap((n) => (n.incident ? [[n.hostname, n.incident.id] as const] : []))),
       checkWave: async (hosts) => {
         const wanted = new Set(hosts);
-        const targets = (await resolveTargets({ stack: opts.stack, projectDir, catalog: catalog(),
+        const targets = (await resolveTargets({ stack: opts.stack, projectDir, catalog: catalog(), ...(opts.targets ? { targetsFile: opts.targets } : {}),
           source: (await import("../../health/stack.js")).outputsAddressSource(outputs, opts.stack) })).filter((t) => wanted.has(t.hostname));
         const checked = await mapPool(targets, 64, (t) => checkNode(t, { timeoutMs: 5000, certWarnDays: 14,
           panelCredentials: (x) => ("address" in x.resolved && x.resolved.panelPassword !== undefined
