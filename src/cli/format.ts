@@ -38,7 +38,7 @@ export const EXIT = {
   toolMissing: 127,
   /** `fleet health`: at least one node is not healthy. */
   unhealthy: 5,
-  /** `fleet health`: another process holds the health state directory. */
+  /** `fleet health`: another process holds the health state directory; `fleet rollout`: another rollout of the stack runs. */
   stateLocked: 6,
   /** A Pulumi operation ran and failed (the engine reported an error). */
   operationFailed: 3,
