@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -186,5 +187,38 @@ describe("fleet up with a change that re-provisions nodes", () => {
     const run = setUp(4);
     await new FleetAutomation(run.options).up({ desired: run.fleet.desired([run.fleet.hosts[0]!]) });
     expect(run.provisioned()).toEqual([run.fleet.hosts[1]]);
+  });
+});
+
+/** The stand-in's provisioning update refuses what the engine refuses (pulumi v3.248.0). */
+describe("the stand-in's targeted update", () => {
+  const pulumi = (run: Run, ...args: string[]) =>
+    spawnSync(join(STAND_IN_BIN, "pulumi"), ["up", "--yes", "--skip-preview", "--stack", "prd", ...args], { env: { ...process.env, STANDIN_DIR: run.dir }, encoding: "utf8" });
+
+  it("refuses --target with --exclude, as the CLI marks them mutually exclusive (pkg/cmd/pulumi/operations/up.go)", () => {
+    const run = setUp(2);
+    const result = pulumi(run, "--target", run.fleet.provisionUrn(run.fleet.hosts[0]!), "--exclude", run.fleet.provisionUrn(run.fleet.hosts[1]!));
+    expect(result.status).toBe(255);
+    expect(result.stderr).toBe("error: if any flags in the group [target exclude] are set none of the others can be; [exclude target] were all set\n");
+    expect(run.provisioned()).toEqual([]);
+  });
+
+  it("refuses a target the stack does not hold (deployment_executor.go checkTargets)", () => {
+    const run = setUp(2);
+    const result = pulumi(run, "--target", "urn:pulumi:prd::node-fleet::command:local:Command::gone");
+    expect(result.status).toBe(255);
+    expect(result.stderr).toBe("error: Target 'urn:pulumi:prd::node-fleet::command:local:Command::gone' could not be found in the stack.\n");
+    expect(run.provisioned()).toEqual([]);
+  });
+
+  it("updates every changed step but the excluded ones, which keep their recorded digest", () => {
+    const run = setUp(3);
+    const excluded = run.fleet.provisionUrn(run.fleet.hosts[1]!);
+    expect(pulumi(run, "--exclude", excluded).status).toBe(0);
+    expect(run.provisioned()).toEqual([run.fleet.hosts[0], run.fleet.hosts[2]]);
+    const checkpoint = JSON.parse(readFileSync(join(run.dir, "checkpoint.json"), "utf8")) as { deployment: { resources: { urn: string; inputs?: { environment?: Record<string, string> } }[] } };
+    const digest = (urn: string) => checkpoint.deployment.resources.find((r) => r.urn === urn)!.inputs!.environment!.NODE_CONFIG_DIGEST;
+    expect(digest(excluded)).not.toBe(run.fleet.digests[excluded]);
+    expect(digest(run.fleet.provisionUrn(run.fleet.hosts[0]!))).toBe(run.fleet.digests[run.fleet.provisionUrn(run.fleet.hosts[0]!)]);
   });
 });
