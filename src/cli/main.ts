@@ -8,7 +8,7 @@ import { registerHealthCommand } from "./commands/register-health";
 import { CATALOG_VIEWS, type CatalogView } from "./commands/catalog";
 import { registerOperations } from "./commands/operations";
 import { registerRestoreCommand } from "./commands/restore";
-import { registerRolloutCommand } from "./commands/rollout";
+import { registerRolloutCommand } from "./commands/register-rollout";
 import { EXIT, exitCodeOf, printIssues, processIo, type Io } from "./format";
 import { refuseUnknownStacks } from "./stack-name";
 import { withStackOptions } from "./stack-options";

@@ -38,7 +38,7 @@ describe("exit codes of the command line", () => {
 
   it("exits 2 for help on a command that does not exist", async () => {
     expect(await fleet("help", "bogus")).toEqual({ code: EXIT.usage, stdout: "",
-      stderr: "fleet help: unknown command 'bogus'; commands: validate, next-name, add, catalog, plan, preview, up, refresh, destroy, drift, rebuild, reprovision, outputs, history, health, restore, dashboard, diff" });
+      stderr: "fleet help: unknown command 'bogus'; commands: validate, next-name, add, catalog, plan, preview, up, refresh, destroy, drift, rebuild, reprovision, outputs, history, health, restore, rollout, dashboard, diff" });
   });
 
   it("exits 0 for help on a command that exists, and for --help", async () => {
