@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toleratedFailures, type Wave } from "./waves";
+import { CANARY, toleratedFailures, type Wave } from "./waves";
 import type { RolloutSettings } from "./settings";
 
 const WaveSchema = z.strictObject({
@@ -31,7 +31,7 @@ export type RolloutRecord = z.infer<typeof RolloutRecordSchema>;
  *  person to look at). Renumbered from 1. */
 export function remainingWaves(record: RolloutRecord, stillChanged: readonly string[], settings: RolloutSettings): Wave[] {
   const pending = new Set(stillChanged);
-  const planned = record.waves.slice(record.wavesDone).map((w) => ({ name: w.name, hosts: w.hosts.filter((h) => pending.has(h)), canary: w.number === 1 }));
+  const planned = record.waves.slice(record.wavesDone).map((w) => ({ name: w.name, hosts: w.hosts.filter((h) => pending.has(h)), canary: w.name === CANARY }));
   const held = new Set(record.waves.flatMap((w) => w.hosts));
   const newcomers = stillChanged.filter((h) => !held.has(h));
   if (newcomers.length > 0) {

@@ -1,5 +1,8 @@
 import type { RolloutSettings } from "./settings";
 
+/** The first wave's name: it tolerates no failure, also when a resumed rollout runs it again. */
+export const CANARY = "canary";
+
 /** One step of a rollout: the nodes re-provisioned together and how many may fail. */
 export interface Wave {
   /** 1-based, in the order the waves run. */
@@ -24,7 +27,7 @@ export function toleratedFailures(size: number, budget: number, canary: boolean)
 export function planWaves(hosts: readonly string[], settings: RolloutSettings): Wave[] {
   const total = hosts.length;
   const sizes = [settings.canary, ...settings.waves.map((share) => Math.max(1, Math.round(share * total)))];
-  const names = ["canary", ...settings.waves.map((share) => `${+(share * 100).toFixed(2)}%`)];
+  const names = [CANARY, ...settings.waves.map((share) => `${+(share * 100).toFixed(2)}%`)];
   const waves: Wave[] = [];
   let next = 0;
   const add = (name: string, size: number, canary: boolean) => {

@@ -27,4 +27,9 @@ describe("remainingWaves", () => {
     const atCanary = { ...record, wavesDone: 0 };
     expect(remainingWaves(atCanary, ["a", "b"], ROLLOUT_DEFAULTS).map((w) => [w.name, w.tolerated])).toEqual([["canary", 0], ["5%", 1]]);
   });
+
+  it("gives a wave after the canary its budget again when a resumed rollout halts and resumes once more", () => {
+    const resumedOnce = { ...record, wavesDone: 0, waves: [{ number: 1, name: "25%", hosts: ["e"], tolerated: 1 }, { number: 2, name: "rest", hosts: ["f"], tolerated: 1 }] };
+    expect(remainingWaves(resumedOnce, ["e", "f"], ROLLOUT_DEFAULTS).map((w) => [w.name, w.tolerated])).toEqual([["25%", 1], ["rest", 1]]);
+  });
 });
