@@ -3,6 +3,7 @@ import { FORCE_PROVISION_ENV, PINNED_HOST_KEY_ENV } from "../components/commands
 import { pinLine } from "../components/host-key-pin";
 import { parseHostname } from "../fleet/naming";
 import { holdSignals, type HeldSignals } from "../source/hold-signals";
+import { InvalidInputError } from "../source/issues";
 import { correlationIdFor } from "./correlation";
 import { driftFromEvents, type DriftedResource } from "./drift";
 import { OperationRefusedError } from "./errors";
@@ -93,7 +94,15 @@ export class FleetAutomation {
    *  pkg/resource/deploy/step_generator.go isExcludedFromUpdate). Said in a notice. */
   private beyondFirstWave(ctx: Context, deployment: Deployment, desired: DesiredFleet | undefined): string[] {
     const stack = this.options.stack;
-    const { steps, conditions } = changesOf(deployment, desired ?? desiredFleet(this.runner.projectDir, stack));
+    let declared: DesiredFleet;
+    try {
+      declared = desired ?? desiredFleet(this.runner.projectDir, stack);
+    } catch (err) {
+      // The program reads the same files and stops with these same issues before any step runs.
+      if (err instanceof InvalidInputError) return [];
+      throw err;
+    }
+    const { steps, conditions } = changesOf(deployment, declared);
     const { eligible } = splitDeferred(steps.map((s) => s.hostname), conditions, []);
     const first = new Set(planWaves(eligible, ROLLOUT_DEFAULTS)[0]?.hosts ?? []);
     const held = steps.filter((s) => !first.has(s.hostname));

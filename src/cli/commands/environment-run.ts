@@ -30,6 +30,8 @@ interface EnvironmentOptions {
   readonly correlationId?: string;
   readonly message?: string;
   readonly auditFile?: string;
+  /** `fleet up --all-at-once`: every node a change re-provisions, not only a rollout's first wave. */
+  readonly allAtOnce?: boolean;
 }
 
 /** Shards of an environment run at once by default: each is its own stack, state and
@@ -95,7 +97,7 @@ export async function runEnvironment(ctx: { io: Io; env: NodeJS.ProcessEnv }, op
     const fleet = new FleetAutomation({ stack, projectDir: resolve(opts.project), env: ctx.env, auditSinks,
       ...(opts.json ? { onEvent: (event) => ctx.io.out(JSON.stringify({ ...event, stack })) } : {}) });
     const run = { correlationId, ...(opts.message ? { message: opts.message } : {}) };
-    return operation === "preview" ? fleet.preview(run) : operation === "up" ? fleet.up(run) : fleet.refresh(run);
+    return operation === "preview" ? fleet.preview(run) : operation === "up" ? fleet.up({ ...run, allAtOnce: opts.allAtOnce === true }) : fleet.refresh(run);
   }, {
     concurrency: opts.concurrency,
     exitCodeOf: (err) => describe(err, known)[0],
