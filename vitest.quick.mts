@@ -64,6 +64,7 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/quick-loop.test.ts", needs: "child processes", why: "runs this quick loop itself" },
   { file: "test/shard/environment-run.test.ts", needs: "child processes", why: "fleet up --env runs the stand-in pulumi per shard" },
   { file: "test/dashboard/browser.test.ts", needs: "Debian packages", why: "the dashboard in Debian's chromium through puppeteer-core" },
+  { file: "test/metrics/promtool.test.ts", needs: "Debian packages", why: "promtool check metrics (Debian's prometheus)" },
   { file: "test/metrics/watch.test.ts", needs: "child processes", why: "fleet health --watch against fake node servers" },
   { file: "test/notify/email.test.ts", needs: "child processes", why: "openssl makes the SMTP servers' certificate" },
 ];

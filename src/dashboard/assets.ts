@@ -1,8 +1,9 @@
 /** The policy of every page: scripts and styles from the dashboard's own files only,
- *  nothing inline, no frames, no forms, no other origins. A display name that carried
- *  markup past the escaping would still run nothing. */
+ *  nothing inline, no frames, no forms, no other origins, and no string ever handed to
+ *  an HTML sink (innerHTML and the like throw: trusted types are required and none can
+ *  be made). A display name that carried markup past the escaping would still run nothing. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors 'none'";
 
 /** The same policy for a `<meta>` element (static files have no headers), which may
  *  not carry frame-ancestors: browsers ignore it there and say so in the console. */

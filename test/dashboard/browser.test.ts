@@ -4,6 +4,7 @@ import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCommand } from "../../src/cli/commands/dashboard";
+import { CSP } from "../../src/dashboard/assets";
 import { buildDashboard, type DashboardModel } from "../../src/dashboard/model";
 import { serveDashboard, type DashboardServer } from "../../src/dashboard/server";
 import { writeSite } from "../../src/dashboard/site";
@@ -150,9 +151,33 @@ describe("the dashboard's answers", () => {
       const res = await fetch(`${url}${path}`, { method });
       expect([path, res.status]).toEqual([path, status]);
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors 'none'");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     }
+  });
+
+  it("carry the policy on the token's refusals and redirect, and when the sources cannot be read", async () => {
+    const server = await serveDashboard({ host: "127.0.0.1", port: 0, token: "t0ken-of-32-characters-or-so-xyz", refreshSeconds: 60,
+      load: () => Promise.reject(new Error("state.json: unexpected end of JSON input")) });
+    try {
+      const answers = [await fetch(server.url), await fetch(`${server.url}?token=t0ken-of-32-characters-or-so-xyz`, { redirect: "manual" }),
+        await fetch(server.url, { headers: { authorization: "Bearer t0ken-of-32-characters-or-so-xyz" } })];
+      expect(answers.map((r) => r.status)).toEqual([401, 303, 500]);
+      expect(answers.map((r) => r.headers.get("content-security-policy"))).toEqual(Array(3).fill(CSP));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("make an HTML sink throw in the page itself: no string becomes markup, whatever a script does", async () => {
+    const { page } = await open(url);
+    const outcome = await page.evaluate(() => {
+      const body = (globalThis as unknown as { document: { body: { insertAdjacentHTML(where: string, markup: string): void } } }).document.body;
+      try { body.insertAdjacentHTML("beforeend", "<b id=injected>"); return "inserted"; } catch (e) { return (e as Error).name; }
+    });
+    expect(outcome).toBe("TypeError");
+    expect(await page.$$eval("#injected", (els) => els.length)).toBe(0);
+    await page.close();
   });
 
   it("refuses to bind beyond loopback without a token (exit 2), before reading any source", async () => {
