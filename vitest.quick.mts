@@ -11,7 +11,7 @@ interface FullSuiteOnly {
   readonly why: string;
 }
 
-const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
+export const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/ansible/lint.test.ts", needs: "Debian packages", why: "ansible-lint and ansible-playbook --syntax-check" },
   { file: "test/ansible/real-host.test.ts", needs: "the test host", why: "provisions a booted Debian 12 host over SSH" },
   { file: "test/ansible/panel-host.test.ts", needs: "the test host", why: "provisions the Webmin/Virtualmin host and acts as platform and customers" },
