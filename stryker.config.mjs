@@ -4,8 +4,20 @@
 // tests that did not change (reports/stryker-incremental.json), so a second run is quick.
 // One test process: the machines this runs on are shared (raise it with --concurrency).
 //
-// Equivalent mutants, left surviving on purpose (a change no behaviour can observe):
-//   (none yet; each entry names file:line, the mutator and why no test can tell the difference)
+// Equivalent mutants, left surviving on purpose: no behaviour can tell them from the code
+// (file:line, the mutant, why). Any other survivor is a rule no test states yet.
+//   src/notify/limiter.ts:26 `next["*"] ?? ["Stryker was here"]`: the filter `t > hour`
+//     drops a string (a string compared with a number is false), so the count is unchanged.
+//   src/notify/limiter.ts:27 `next[key] ?? ["Stryker was here"]`: `now - "Stryker was here"`
+//     is NaN and `NaN < window` is false, so a key never sent is admitted as before.
+//   src/stack/admin-sources.ts:17 `a.start <= b.start`, `a.start >= b.start`: differ only
+//     for blocks that start at the same address, and the sweep keeps the furthest end
+//     whichever of them comes first.
+//   src/stack/admin-sources.ts:21 `r.end >= reached`: assigns the value it already has.
+//   src/stack/admin-sources.ts:41 `parsed = ["Stryker was here"]`: a string has no family,
+//     so familiesCovered filters it out with the blocks of the other family.
+//   src/stack/admin-sources.ts:60 `parseCidr(s).family` (no `?.`): the line runs only when
+//     no source had a problem, so every source parses.
 
 /** The pure core and every safeguard: what a mutation run must cover (issue 24). */
 const MODULES = [

@@ -116,4 +116,63 @@ describe("recoveries at once", () => {
     expect(steps.map((s) => s.hostname)).toEqual([host(2)]);
     expect(after[2]!.incident!.held).toBe("2 nodes are already being recovered (at most 2 at once)");
   });
+
+  it("lets a recovery that goes on keep its one place: a new node may still take the second", () => {
+    const records = fleetOfEight(0);
+    records[0] = withIncident(host(1), "recovering");
+    records[1] = withIncident(host(2), "detected");
+    expect(plan(records).steps.map((s) => [s.hostname, s.step])).toEqual([[host(1), "power_cycle"], [host(2), "reprovision"]]);
+  });
+
+  it("frees the place of a recovery whose ladder is used up this round", () => {
+    const records = fleetOfEight(0);
+    records[0] = withIncident(host(1), "recovering");
+    records[0] = { ...records[0]!, incident: { ...records[0]!.incident!, attempts: ["reprovision", "power_cycle", "rebuild"]
+      .map((step) => ({ step: step as "reprovision", at: NOW - 3_600_000, ok: false, detail: "no answer" })) } };
+    records[1] = withIncident(host(2), "recovering", "certificate", 0);
+    records[2] = withIncident(host(3), "detected");
+    const { steps, records: after } = plan(records);
+    expect(after[0]!.incident!.status).toBe("failed");
+    expect(steps.map((s) => s.hostname)).toEqual([host(3)]);
+  });
+
+  it("frees the place of a recovery stopped because the node refused its identity", () => {
+    const records = fleetOfEight(0);
+    records[0] = withIncident(host(1), "recovering");
+    records[0] = { ...records[0]!, incident: { ...records[0]!.incident!, attempts: [
+      { step: "reprovision", at: NOW - 3_600_000, ok: false, detail: "identity refused: the host presented another key" }] } };
+    records[1] = withIncident(host(2), "recovering", "certificate", 0);
+    records[2] = withIncident(host(3), "detected");
+    expect(plan(records).steps.map((s) => s.hostname)).toEqual([host(3)]);
+  });
+
+  it("frees the place of a recovery stopped because the node still answers and a reset would not repair it", () => {
+    const records = fleetOfEight(0);
+    records[0] = withIncident(host(1), "recovering");
+    records[1] = withIncident(host(2), "recovering", "certificate", 0);
+    records[2] = withIncident(host(3), "detected");
+    const { steps, records: after } = plan(records, { unreachable: new Set([host(3)]) });
+    expect(after[0]!.incident!.status).toBe("failed");
+    expect(steps.map((s) => s.hostname)).toEqual([host(3)]);
+  });
+
+  it("frees no place when an incident that was not being recovered fails", () => {
+    const records = fleetOfEight(0);
+    records[0] = { ...withIncident(host(1), "detected"), incident: { ...withIncident(host(1), "detected").incident!, attempts: [
+      { step: "reprovision", at: NOW - 3_600_000, ok: false, detail: "identity refused: the host presented another key" }] } };
+    records[1] = withIncident(host(2), "recovering", "certificate", 0);
+    records[2] = withIncident(host(3), "recovering", "auth_failed", 0);
+    records[3] = withIncident(host(4), "detected");
+    const { steps, records: after } = plan(records);
+    expect(steps).toEqual([]);
+    expect(after[3]!.incident!.held).toBe("2 nodes are already being recovered (at most 2 at once)");
+  });
+
+  it("counts only power-cycles and rebuilds planned this round against the fleet's daily budget of three, not re-provisions", () => {
+    const records = Array.from({ length: 16 }, (_, i) => healthy(host(i + 1)));
+    for (const i of [0, 1, 2]) records[i] = withIncident(host(i + 1), "detected");
+    records[3] = withIncident(host(4), "recovering");
+    expect(plan(records).steps.map((s) => s.step)).toEqual(["reprovision", "reprovision", "reprovision", "power_cycle"]);
+  });
 });
+
