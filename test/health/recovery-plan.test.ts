@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IncidentKind } from "../../src/events/health-event";
 import type { NodeRecord } from "../../src/health/model";
-import { planRecovery, type RecoveryInput } from "../../src/health/recovery-plan";
+import { deferStep, planRecovery, recordOutcome, type RecoveryInput } from "../../src/health/recovery-plan";
 import { DEFAULT_SAFEGUARDS } from "../../src/health/safeguards";
 import type { HealthTarget } from "../../src/health/types";
 import { target } from "./scenario";
@@ -176,3 +176,32 @@ describe("recoveries at once", () => {
   });
 });
 
+
+describe("after a step", () => {
+  const WEEK = 7 * 86_400_000;
+
+  it("gives a rebuilt node a fresh grace and clears its failures, only when the rebuild worked", () => {
+    const r = withIncident(host(1), "recovering");
+    expect(recordOutcome(r, "rebuild", true, "rebuilt", NOW, DEFAULT_SAFEGUARDS))
+      .toMatchObject({ graceUntil: NOW + 40 * 60_000, consecutiveFailures: 0, firstFailureAt: undefined });
+    expect(recordOutcome(r, "rebuild", false, "API error", NOW, DEFAULT_SAFEGUARDS)).toMatchObject({ graceUntil: 0, consecutiveFailures: 3 });
+    expect(recordOutcome(r, "reprovision", true, "done", NOW, DEFAULT_SAFEGUARDS)).toMatchObject({ graceUntil: 0, consecutiveFailures: 3 });
+  });
+
+  it("remembers the step among the node's actions and forgets actions a week old", () => {
+    const r = { ...withIncident(host(1), "recovering"), actions: [{ step: "power_cycle" as const, at: NOW - WEEK }, { step: "reprovision" as const, at: NOW - WEEK + 1 }] };
+    expect(recordOutcome(r, "reprovision", true, "done", NOW, DEFAULT_SAFEGUARDS).actions)
+      .toEqual([{ step: "reprovision", at: NOW - WEEK + 1 }, { step: "reprovision", at: NOW }]);
+  });
+
+  it("leaves a node without an open incident as it is", () => {
+    const r = healthy(host(1));
+    expect(recordOutcome(r, "reprovision", true, "done", NOW, DEFAULT_SAFEGUARDS)).toBe(r);
+    expect(deferStep(r, NOW, DEFAULT_SAFEGUARDS)).toBe(r);
+  });
+
+  it("puts off a step that did not start by one backoff, recording no attempt", () => {
+    const r = withIncident(host(1), "recovering");
+    expect(deferStep(r, NOW, DEFAULT_SAFEGUARDS)).toEqual({ ...r, incident: { ...r.incident!, nextStepAt: NOW + 10 * 60_000 } });
+  });
+});
