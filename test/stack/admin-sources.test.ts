@@ -35,6 +35,10 @@ describe("familiesCovered", () => {
     expect(familiesCovered(cidrs("0.0.0.0/1", "::/1", "128.0.0.0/1"))).toEqual([4]);
     expect(familiesCovered(cidrs("::/1", "10.0.0.0/8", "8000::/1"))).toEqual([6]);
   });
+
+  it("reads all of IPv4 as nothing about IPv6", () => {
+    expect(familiesCovered(cidrs("0.0.0.0/0"))).toEqual([4]);
+  });
 });
 
 describe("sourceListProblems", () => {
