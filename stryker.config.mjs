@@ -10,6 +10,10 @@
 //     drops a string (a string compared with a number is false), so the count is unchanged.
 //   src/notify/limiter.ts:27 `next[key] ?? ["Stryker was here"]`: `now - "Stryker was here"`
 //     is NaN and `NaN < window` is false, so a key never sent is admitted as before.
+//   src/notify/limiter.ts:28 `true && now - last < …` (for `last !== undefined`): with no
+//     last send `now - undefined` is NaN and the comparison false, as the guard makes it.
+//   src/review/engine-rules.ts:13 `Array.isArray(value)` made false in containsUnknown: an
+//     array then takes the object branch, whose Object.values are its elements.
 //   src/stack/admin-sources.ts:17 `a.start <= b.start`, `a.start >= b.start`: differ only
 //     for blocks that start at the same address, and the sweep keeps the furthest end
 //     whichever of them comes first.

@@ -44,7 +44,7 @@ describe("processIgnoreChanges (step_generator.go)", () => {
   });
 
   it("drops an ignored input the old state does not have", () => {
-    expect(processIgnoreChanges({ userData: "b", image: "y" }, { image: "x" }, ["userData"])).toEqual({ image: "y" });
+    expect(processIgnoreChanges({ userData: "b", image: "y" }, { image: "x" }, ["userData"])).toStrictEqual({ image: "y" });
   });
 
   it("leaves the program's inputs as they were", () => {
@@ -85,5 +85,9 @@ describe("same (PropertyValue.DeepEquals)", () => {
     expect(same({ a: [1, { x: 1, y: 2 }] }, { a: [1, { y: 2, x: 1 }] })).toBe(true);
     expect(same({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
     expect(same({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+  });
+
+  it("never takes a list for an object keyed by its positions", () => {
+    expect(same(["fsn1"], { 0: "fsn1" })).toBe(false);
   });
 });
