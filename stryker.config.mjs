@@ -14,9 +14,11 @@
 //     last send `now - undefined` is NaN and the comparison false, as the guard makes it.
 //   src/review/engine-rules.ts:13 `Array.isArray(value)` made false in containsUnknown: an
 //     array then takes the object branch, whose Object.values are its elements.
-//   src/stack/admin-sources.ts:17 `a.start <= b.start`, `a.start >= b.start`: differ only
-//     for blocks that start at the same address, and the sweep keeps the furthest end
-//     whichever of them comes first.
+//   src/stack/admin-sources.ts:17 the comparator's `<` made `<=`, and its second test
+//     (`a.start > b.start ? 1 : 0`) made `>=`, `<=`, `true` or `false`: V8's sort reads only
+//     whether the result is below zero, which none of these changes for two different
+//     starts; blocks with the same start may come in either order, as the sweep keeps the
+//     furthest end.
 //   src/stack/admin-sources.ts:21 `r.end >= reached`: assigns the value it already has.
 //   src/stack/admin-sources.ts:41 `parsed = ["Stryker was here"]`: a string has no family,
 //     so familiesCovered filters it out with the blocks of the other family.
