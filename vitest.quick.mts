@@ -11,7 +11,7 @@ interface FullSuiteOnly {
   readonly why: string;
 }
 
-const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
+export const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/ansible/lint.test.ts", needs: "Debian packages", why: "ansible-lint and ansible-playbook --syntax-check" },
   { file: "test/ansible/real-host.test.ts", needs: "the test host", why: "provisions a booted Debian 12 host over SSH" },
   { file: "test/ansible/panel-host.test.ts", needs: "the test host", why: "provisions the Webmin/Virtualmin host and acts as platform and customers" },
@@ -66,6 +66,7 @@ const FULL_SUITE_ONLY: readonly FullSuiteOnly[] = [
   { file: "test/quick-loop.test.ts", needs: "child processes", why: "runs this quick loop itself" },
   { file: "test/shard/environment-run.test.ts", needs: "child processes", why: "fleet up --env runs the stand-in pulumi per shard" },
   { file: "test/dashboard/browser.test.ts", needs: "Debian packages", why: "the dashboard in Debian's chromium through puppeteer-core" },
+  { file: "test/metrics/promtool.test.ts", needs: "Debian packages", why: "promtool check metrics (Debian's prometheus)" },
   { file: "test/metrics/watch.test.ts", needs: "child processes", why: "fleet health --watch against fake node servers" },
   { file: "test/notify/email.test.ts", needs: "child processes", why: "openssl makes the SMTP servers' certificate" },
 ];

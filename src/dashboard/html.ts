@@ -1,5 +1,6 @@
-/** HTML that is already safe to place in a page. Only `html` makes one, so every value
- *  that reaches a page went through `escapeHtml` unless a template wrote it. */
+/** HTML that is already safe to place in a page. Only `html` and `jsonData` make one, so
+ *  every value that reaches a page went through `escapeHtml` or `jsonData`'s escaping
+ *  unless a template wrote it. */
 export class SafeHtml {
   constructor(readonly text: string) {}
   toString(): string { return this.text; }
@@ -27,4 +28,12 @@ function piece(value: unknown): string {
   if (value instanceof SafeHtml) return value.text;
   if (Array.isArray(value)) return value.map(piece).join("");
   return escapeHtml(String(value));
+}
+
+/** A value as a JSON data block (`<script type="application/json">`), which the page's
+ *  script reads and the browser never runs (nor does the policy count it as a script).
+ *  Every `<` is written `\u003c`, so no string inside can close the element or open a
+ *  comment: a display name of `</script><script>…` stays a string of the data. */
+export function jsonData(id: string, value: unknown): SafeHtml {
+  return html`<script type="application/json" id="${id}">${new SafeHtml(JSON.stringify(value).replace(/</g, "\\u003c"))}</script>`;
 }

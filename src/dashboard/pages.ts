@@ -1,6 +1,6 @@
 import { eur } from "../format/money";
 import { META_CSP } from "./assets";
-import { html, type SafeHtml } from "./html";
+import { html, jsonData, type SafeHtml } from "./html";
 import { FILTERS, type DashboardModel, type NodeView } from "./model";
 
 /** The address of a node's page, relative to the list. Hostnames are validated names,
@@ -26,15 +26,24 @@ function filterValue(node: NodeView, filter: (typeof FILTERS)[number]): string {
   return filter === "health" ? node.health : node.plan[filter];
 }
 
-/** The node list: overview cards, filters and search, one coloured tile per node. */
+/** One tile of the list, as the page's script reads it: hostname, the node page's address,
+ *  the tile's title (display name, address, health), then the filter values in FILTERS order. */
+type TileRow = readonly [hostname: string, path: string, title: string, ...filterValues: string[]];
+
+function tileRow(n: NodeView): TileRow {
+  return [n.plan.hostname, nodePath(n.plan.hostname), [n.plan.displayName, n.outputs?.ipv4, n.health].filter((x) => x).join(" · "),
+    ...FILTERS.map((f) => filterValue(n, f))];
+}
+
+/** The node list: overview cards, filters and search, one coloured tile per node. The
+ *  tiles travel as data and dashboard.js puts on screen only the rows in view: ten
+ *  thousand tiles as elements cost a second and more to parse, style and lay out (see
+ *  docs/dashboard-and-metrics.md), the few hundred in view a few milliseconds. */
 export function renderIndex(model: DashboardModel, refreshSeconds: number): string {
   const c = model.cards;
-  // Kept small, ten thousand of them make the page: the filter values in FILTERS order in
-  // one attribute (dashboard.js splits it), the display name and address in the title.
-  const tiles = model.nodes.map((n) => html`<a class="h-${n.health}" href="${nodePath(n.plan.hostname)}" data-f="${FILTERS.map((f) => filterValue(n, f)).join(" ")}" title="${[n.plan.displayName, n.outputs?.ipv4, n.health].filter((x) => x).join(" · ")}">${n.plan.hostname}</a>`);
   const selects = FILTERS.map((f) => {
     const values = [...new Set(model.nodes.map((n) => filterValue(n, f)))].sort();
-    return html`<select data-filter="${f}" data-index="${FILTERS.indexOf(f)}" aria-label="${f}"><option value="">${FILTER_LABELS[f]}</option>${values.map((v) => html`<option>${v}</option>`)}</select>`;
+    return html`<select data-filter="${f}" aria-label="${f}"><option value="">${FILTER_LABELS[f]}</option>${values.map((v) => html`<option>${v}</option>`)}</select>`;
   });
   return page(`node-fleet: stack ${model.stack}`, "", refreshSeconds, html`
 <header><h1>Stack ${model.stack}</h1><span class="muted">generated ${model.generatedAt}</span></header>
@@ -45,7 +54,9 @@ export function renderIndex(model: DashboardModel, refreshSeconds: number): stri
 </section>
 ${model.notes.length > 0 ? html`<ul class="notes">${model.notes.map((n) => html`<li>${n}</li>`)}</ul>` : false}
 <div id="filters" role="search"><input type="search" id="q" placeholder="hostname, name or address" aria-label="search">${selects}<span id="shown" class="muted">${model.nodes.length} of ${model.nodes.length} shown</span></div>
-<nav id="tiles" class="tiles">${tiles}</nav>
+<noscript><p class="notes">The tiles need JavaScript; each node's page is nodes/&lt;hostname&gt;.html.</p></noscript>
+<nav id="tiles" class="tiles" aria-label="nodes"></nav>
+${jsonData("tile-data", { filters: FILTERS, tiles: model.nodes.map(tileRow) })}
 `);
 }
 

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCommand } from "../../src/cli/commands/dashboard";
-import { buildDashboard } from "../../src/dashboard/model";
-import { serveDashboard } from "../../src/dashboard/server";
+import { CSP } from "../../src/dashboard/assets";
+import { buildDashboard, type DashboardModel } from "../../src/dashboard/model";
+import { serveDashboard, type DashboardServer } from "../../src/dashboard/server";
 import { writeSite } from "../../src/dashboard/site";
 import { readSources } from "../../src/dashboard/sources";
 import type { NodeRecord } from "../../src/health/model";
@@ -34,10 +35,11 @@ async function open(address: string): Promise<{ page: Page; errors: string[] }> 
 /** The browser globals the page scripts below use (this project compiles without the DOM library). */
 interface Frames {
   requestAnimationFrame(run: () => void): void;
-  document: { getElementById(id: string): { value: string; dispatchEvent(e: Event): void } };
+  document: { getElementById(id: string): { lastElementChild: { textContent: string | null } | null } };
 }
 
-const visibleTiles = (page: Page) => page.$$eval("#tiles > a", (as) => as.filter((a) => !(a as unknown as { hidden: boolean }).hidden).map((a) => a.textContent));
+/** The hostnames of the tiles on screen (the grid draws only what matches and is in view). */
+const visibleTiles = (page: Page) => page.$$eval("#tiles > a", (as) => as.map((a) => a.textContent));
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -128,10 +130,15 @@ describe("fleet dashboard in Chromium", () => {
       const { page, errors } = await open(`${url}${path}`);
       expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.$$eval("img, #injected", (els) => els.length)).toBe(0);
-      expect(await page.$$eval("script", (ss) => ss.map((s) => s.getAttribute("src")))).toEqual(["../dashboard.js", "dashboard.js"].slice(path === "" ? 1 : 0, path === "" ? 2 : 1));
+      // The list's tiles travel in a JSON data block, which is a script element the browser never runs.
+      expect(await page.$$eval("script", (ss) => ss.map((s) => [s.getAttribute("src"), s.getAttribute("type")])))
+        .toEqual(path === "" ? [["dashboard.js", null], [null, "application/json"]] : [["../dashboard.js", null]]);
       expect(errors).toEqual([]);
       await page.close();
     }
+    const list = await open(url);
+    expect(await list.page.$eval(`#tiles > a[href="nodes/${A}.html"]`, (a) => a.getAttribute("title"))).toBe(`${HOSTILE_NAME} · 203.0.113.10 · ok`);
+    await list.page.close();
     const { page } = await open(`${url}nodes/${A}.html`);
     expect(await page.$eval("p.muted", (p) => p.textContent)).toContain(HOSTILE_NAME);
     await page.close();
@@ -144,9 +151,33 @@ describe("the dashboard's answers", () => {
       const res = await fetch(`${url}${path}`, { method });
       expect([path, res.status]).toEqual([path, status]);
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors 'none'");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     }
+  });
+
+  it("carry the policy on the token's refusals and redirect, and when the sources cannot be read", async () => {
+    const server = await serveDashboard({ host: "127.0.0.1", port: 0, token: "t0ken-of-32-characters-or-so-xyz", refreshSeconds: 60,
+      load: () => Promise.reject(new Error("state.json: unexpected end of JSON input")) });
+    try {
+      const answers = [await fetch(server.url), await fetch(`${server.url}?token=t0ken-of-32-characters-or-so-xyz`, { redirect: "manual" }),
+        await fetch(server.url, { headers: { authorization: "Bearer t0ken-of-32-characters-or-so-xyz" } })];
+      expect(answers.map((r) => r.status)).toEqual([401, 303, 500]);
+      expect(answers.map((r) => r.headers.get("content-security-policy"))).toEqual(Array(3).fill(CSP));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("make an HTML sink throw in the page itself: no string becomes markup, whatever a script does", async () => {
+    const { page } = await open(url);
+    const outcome = await page.evaluate(() => {
+      const body = (globalThis as unknown as { document: { body: { insertAdjacentHTML(where: string, markup: string): void } } }).document.body;
+      try { body.insertAdjacentHTML("beforeend", "<b id=injected>"); return "inserted"; } catch (e) { return (e as Error).name; }
+    });
+    expect(outcome).toBe("TypeError");
+    expect(await page.$$eval("#injected", (els) => els.length)).toBe(0);
+    await page.close();
   });
 
   it("refuses to bind beyond loopback without a token (exit 2), before reading any source", async () => {
@@ -198,9 +229,13 @@ describe("fleet dashboard --out", () => {
 });
 
 describe("a 10,000-node fleet", () => {
-  // The render time is written to fleet-10000.json and not yet asserted: on this shared
-  // 2-core machine it measured 3.7 s against the issue's 1 s (docs/dashboard-and-metrics.md).
-  it("renders every tile, searches them, and weighs under 5 MB", async () => {
+  let model: DashboardModel;
+  let server: DashboardServer;
+  let page: Page;
+  let errors: string[];
+  let bytes: number;
+
+  beforeAll(async () => {
     const sources = await readSources({ stack: "prd", projectDir: fixture.dir, catalog: bundledCatalog(), healthDir: join(fixture.stateDir, "prd"),
       auditFiles: [fixture.auditFile], outputs: async () => OUTPUTS });
     const states: NodeRecord["state"][] = ["ready", "ready", "ready", "failing", "error", "pending_setup"];
@@ -208,41 +243,61 @@ describe("a 10,000-node fleet", () => {
       displayName: `Shared host ${i + 1}` }));
     const records = plans.map((p, i): NodeRecord => ({ hostname: p.hostname, state: states[i % states.length]!, generation: 0, graceUntil: 0,
       consecutiveFailures: 0, lastCheckAt: Date.now(), history: [], actions: [] }));
-    const model = buildDashboard({ ...sources, plans, records }, new Date());
-    const server = await serveDashboard({ host: "127.0.0.1", port: 0, refreshSeconds: 60, load: async () => model });
-    try {
-      const page = await browser.newPage();
-      let bytes = 0;
-      page.on("response", (r) => { r.buffer().then((b) => { bytes += b.length; }, () => undefined); });
-      const errors: string[] = [];
-      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-      await page.setViewport({ width: 1280, height: 900 });
-      await page.goto(server.url, { waitUntil: "load" });
-      const serverMs = await page.evaluate(() => {
-        const n = performance.getEntriesByType("navigation" as never)[0] as unknown as { responseStart: number; requestStart: number };
-        return n.responseStart - n.requestStart;
-      });
-      // From the page's first byte to the load event and one frame painted: the browser's
-      // part, the tiles parsed, styled, laid out and on screen (the server's part is timed apart).
-      const renderMs = await page.evaluate(() => new Promise<number>((r) => (globalThis as unknown as Frames).requestAnimationFrame(() => setTimeout(() =>
-        r(performance.now() - (performance.getEntriesByType("navigation" as never)[0] as unknown as { responseStart: number }).responseStart), 0))));
-      await page.screenshot({ path: join(ARTIFACTS, "fleet-10000.png") });
-      expect(await page.$$eval("#tiles > a", (as) => as.length)).toBe(10_000);
-      const searchMs = await page.evaluate(() => {
-        const started = performance.now();
-        const q = (globalThis as unknown as Frames).document.getElementById("q");
-        q.value = "00042";
-        q.dispatchEvent(new Event("input"));
-        return performance.now() - started;
-      });
-      expect(await visibleTiles(page)).toEqual(["prd-sha-het-de-fsn1-00042"]);
-      writeFileSync(join(ARTIFACTS, "fleet-10000.json"), `${JSON.stringify({ nodes: 10_000, renderMs: Math.round(renderMs), serverMs: Math.round(serverMs), searchMs: Math.round(searchMs), bytes }, null, 1)}\n`);
-      expect(errors).toEqual([]);
-      expect(bytes).toBeGreaterThan(100_000);
-      expect(bytes).toBeLessThan(5 * 1024 * 1024);
-      await page.close();
-    } finally {
-      await server.close();
-    }
-  }, 180_000);
+    model = buildDashboard({ ...sources, plans, records }, new Date());
+    server = await serveDashboard({ host: "127.0.0.1", port: 0, refreshSeconds: 60, load: async () => model });
+    page = await browser.newPage();
+    errors = [];
+    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") errors.push(m.text()); });
+    await page.setViewport({ width: 1280, height: 900 });
+    // The bytes the network delivered for the page and its files, from the browser's own
+    // accounting (Network.loadingFinished's encodedDataLength), headers included.
+    bytes = 0;
+    const cdp = await page.createCDPSession();
+    await cdp.send("Network.enable");
+    cdp.on("Network.loadingFinished", (e) => { bytes += e.encodedDataLength; });
+    await page.goto(server.url, { waitUntil: "load" });
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await server?.close();
+  });
+
+  it("is on screen within 1 s of the navigation's start, by the browser's own clock", async () => {
+    // Navigation timing starts when the browser begins the navigation, so the request, the
+    // server's rendering, the transfer, parsing, the script and the first frame after the
+    // load event are all inside the figure, and the test's own pace is not.
+    const figures = await page.evaluate(() => new Promise<{ responseStart: number; responseEnd: number; loadEventEnd: number; painted: number }>((done) =>
+      (globalThis as unknown as Frames).requestAnimationFrame(() => setTimeout(() => {
+        const n = performance.getEntriesByType("navigation" as never)[0] as unknown as { responseStart: number; responseEnd: number; loadEventEnd: number };
+        done({ responseStart: n.responseStart, responseEnd: n.responseEnd, loadEventEnd: n.loadEventEnd, painted: performance.now() });
+      }, 0))));
+    writeFileSync(join(ARTIFACTS, "fleet-10000.json"), `${JSON.stringify({ nodes: 10_000, bytes,
+      ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${k}Ms`, Math.round(v)])) }, null, 1)}\n`);
+    await page.screenshot({ path: join(ARTIFACTS, "fleet-10000.png") });
+    expect(figures.loadEventEnd).toBeGreaterThan(0);
+    expect(figures.painted).toBeLessThan(1000);
+  });
+
+  it("weighs under 5 MB, the data of every tile included", () => {
+    expect(bytes).toBeGreaterThan(10_000 * 60);
+    expect(bytes).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it("counts every node, draws the first rows without console errors, and the last after scrolling to them", async () => {
+    expect(await page.$eval("#shown", (s) => s.textContent)).toBe("10000 of 10000 shown");
+    const first = await visibleTiles(page);
+    expect(first.slice(0, 2)).toEqual(["prd-sha-het-de-fsn1-00001", "prd-sha-het-de-fsn1-00002"]);
+    expect(first.length).toBeLessThan(1_000);
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 1e7));
+    await page.waitForFunction(() => (globalThis as unknown as Frames).document.getElementById("tiles").lastElementChild?.textContent === "prd-sha-het-de-fsn1-10000");
+    expect(await page.$eval("#tiles > a:last-child", (a) => [a.getAttribute("href"), a.className])).toEqual(["nodes/prd-sha-het-de-fsn1-10000.html", "h-failing"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("searches ten thousand tiles", async () => {
+    await page.type("#q", "00042");
+    expect(await visibleTiles(page)).toEqual(["prd-sha-het-de-fsn1-00042"]);
+    expect(await page.$eval("#shown", (s) => s.textContent)).toBe("1 of 10000 shown");
+  });
 });

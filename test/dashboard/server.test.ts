@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, html } from "../../src/dashboard/html";
+import { escapeHtml, html, jsonData } from "../../src/dashboard/html";
 import { DashboardBindError, isLoopback, serveDashboard } from "../../src/dashboard/server";
 
 describe("isLoopback", () => {
@@ -31,5 +31,13 @@ describe("html", () => {
 
   it("escapes the five characters that change HTML's meaning", () => {
     expect(escapeHtml(`&<>"'`)).toBe("&amp;&lt;&gt;&quot;&#39;");
+  });
+});
+
+describe("jsonData", () => {
+  it("writes a data block that no string inside can close or turn into a comment", () => {
+    const block = jsonData("d", ["</script><script>alert(1)</script>", "<!-- x"]).text;
+    expect(block).toBe(`<script type="application/json" id="d">["\\u003c/script>\\u003cscript>alert(1)\\u003c/script>","\\u003c!-- x"]</script>`);
+    expect(JSON.parse(block.slice(block.indexOf(">") + 1, block.lastIndexOf("<")))).toEqual(["</script><script>alert(1)</script>", "<!-- x"]);
   });
 });

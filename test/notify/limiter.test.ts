@@ -37,6 +37,32 @@ describe("notification limits", () => {
     expect(admit(["late|incident.failed"], first.memory, T0 + 61 * MINUTE, DEFAULT_RATE_LIMITS).allowed).toEqual([true]);
   });
 
+  it("sends the same message about the same node again once its 30 minutes have passed, to the minute", () => {
+    const first = admit(["a|incident.detected"], {}, T0, DEFAULT_RATE_LIMITS);
+    expect(admit(["a|incident.detected"], first.memory, T0 + 30 * MINUTE - 1, DEFAULT_RATE_LIMITS).allowed).toEqual([false]);
+    expect(admit(["a|incident.detected"], first.memory, T0 + 30 * MINUTE, DEFAULT_RATE_LIMITS).allowed).toEqual([true]);
+  });
+
+  it("remembers each send under its key and under the hourly count, and nothing else", () => {
+    expect(admit(["a|incident.detected"], {}, T0, DEFAULT_RATE_LIMITS).memory).toEqual({ "a|incident.detected": [T0], "*": [T0] });
+  });
+
+  it("forgets a send exactly one hour old", () => {
+    expect(admit([], { "a|incident.detected": [T0], "*": [T0] }, T0 + 60 * MINUTE, DEFAULT_RATE_LIMITS).memory).toEqual({});
+  });
+
+  it("keeps a key for its whole window when that is longer than an hour", () => {
+    const twoHours = { perKeyWindowMs: 120 * MINUTE, perHour: 10 };
+    const first = admit(["a|incident.detected"], {}, T0, twoHours);
+    expect(admit(["a|incident.detected"], first.memory, T0 + 90 * MINUTE, twoHours).allowed).toEqual([false]);
+  });
+
+  it("counts toward the hourly cap only the sends of the last hour, however long keys are kept", () => {
+    const twoHours = { perKeyWindowMs: 120 * MINUTE, perHour: 10 };
+    const first = admit(Array.from({ length: 10 }, (_, i) => `n${i}|incident.detected`), {}, T0, twoHours);
+    expect(admit(["late|incident.failed"], first.memory, T0 + 60 * MINUTE, twoHours).allowed).toEqual([true]);
+  });
+
   it("forgets what it no longer needs, so the memory stays small", () => {
     const { memory } = admit(["a|incident.detected"], {}, T0, DEFAULT_RATE_LIMITS);
     expect(admit([], memory, T0 + 2 * 60 * MINUTE, DEFAULT_RATE_LIMITS).memory).toEqual({});

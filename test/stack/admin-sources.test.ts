@@ -21,6 +21,24 @@ describe("familiesCovered", () => {
   it("counts overlapping blocks once", () => {
     expect(familiesCovered(cidrs("::/1", "::/2", "8000::/1"))).toEqual([6]);
   });
+
+  it("sees a gap between two blocks, not only at the end of the range", () => {
+    expect(familiesCovered(cidrs("0.0.0.0/2", "128.0.0.0/1"))).toEqual([]);
+  });
+
+  it("orders the blocks by address whatever order they come in", () => {
+    expect(familiesCovered(cidrs("128.0.0.0/2", "0.0.0.0/2", "192.0.0.0/2", "64.0.0.0/2"))).toEqual([4]);
+    expect(familiesCovered(cidrs("64.0.0.0/2", "192.0.0.0/2", "0.0.0.0/2", "128.0.0.0/2"))).toEqual([4]);
+  });
+
+  it("judges each family by its own blocks: all of IPv4 beside half of IPv6, and the other way round", () => {
+    expect(familiesCovered(cidrs("0.0.0.0/1", "::/1", "128.0.0.0/1"))).toEqual([4]);
+    expect(familiesCovered(cidrs("::/1", "10.0.0.0/8", "8000::/1"))).toEqual([6]);
+  });
+
+  it("reads all of IPv4 as nothing about IPv6", () => {
+    expect(familiesCovered(cidrs("0.0.0.0/0"))).toEqual([4]);
+  });
 });
 
 describe("sourceListProblems", () => {
@@ -29,6 +47,25 @@ describe("sourceListProblems", () => {
   it("names the entry that is wider than /16 in prd", () => {
     expect(sourceListProblems(["192.0.2.7/32", "10.0.0.0/15"], prd)).toEqual([{ index: 1,
       message: '"10.0.0.0/15" is wider than /16: prd accepts for SSH (22) only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower' }]);
+  });
+
+  it("names an entry that is not a CIDR, and what is expected", () => {
+    expect(sourceListProblems(["192.0.2.7/32", "office"], prd)).toEqual([{ index: 1,
+      message: '"office" is not a CIDR; expected an address/prefix such as 192.0.2.7/32 or 2001:db8::/48' }]);
+  });
+
+  it("refuses the world in prd as a list of admin sources only", () => {
+    expect(sourceListProblems(["::/0"], prd)).toEqual([{ index: 0, message: '"::/0" opens SSH (22) to the world; prd accepts admin sources only' }]);
+  });
+
+  it("refuses the world in dev unless allowAdminFromAnywhere says so, naming the setting", () => {
+    expect(sourceListProblems(["0.0.0.0/0"], { ...prd, environment: "dev" })).toEqual([{ index: 0,
+      message: '"0.0.0.0/0" opens SSH (22) to the world; on dev that needs allowAdminFromAnywhere: true' }]);
+  });
+
+  it("refuses blocks that together cover a family, naming that family's blocks only", () => {
+    expect(sourceListProblems(["0.0.0.0/1", "2001:db8::/48", "128.0.0.0/1"], { ...prd, environment: "dev" })).toEqual([{
+      message: "together these sources cover every IPv4 address (0.0.0.0/1, 128.0.0.0/1): that opens SSH (22) to the world; list the admin networks only" }]);
   });
 
   it("lets dev use wide blocks that leave part of the internet out", () => {
