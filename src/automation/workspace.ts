@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { LocalWorkspace, type PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { CORRELATION_ENV } from "./correlation";
 import { OperationRefusedError } from "./errors";
-import { stackNameProblem } from "../stack/parse-config";
+import { stackNameProblem } from "../stack/stack-names";
 
 /** This project's directory (holding Pulumi.yaml), from src/automation or dist/automation. */
 export const PROJECT_DIR = resolve(__dirname, "..", "..");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { stackNameProblem } from "../stack/parse-config";
+import { stackNameProblem } from "../stack/stack-names";
 
 /** A stack name is a path (state directories, `Pulumi.<stack>.yaml`) and an identity
  *  (`pulumi stack init`), so every command that takes `--stack` refuses a name that is

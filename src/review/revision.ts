@@ -38,7 +38,8 @@ function prepare(dir: string): void {
   for (const shared of ["catalog", "ansible"]) {
     if (!existsSync(join(dir, shared))) cpSync(join(PACKAGE_ROOT, shared), join(dir, shared), { recursive: true });
   }
-  cpSync(join(PACKAGE_ROOT, "dist"), join(dir, "dist"), { recursive: true });
+  // Source maps are half of dist/'s files and no plan reads them.
+  cpSync(join(PACKAGE_ROOT, "dist"), join(dir, "dist"), { recursive: true, filter: (path) => !path.endsWith(".js.map") });
   symlinkSync(join(PACKAGE_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   writeFileSync(join(dir, "package.json"), "{}\n");
 }

@@ -1,6 +1,7 @@
 import { issueAt, type Issue } from "../source/issues";
 import type { StackSettings } from "../stack/settings";
-import { shardEnvironment, type ShardLayout } from "../stack/shards";
+import type { ShardLayout } from "../stack/shards";
+import { shardEnvironment } from "../stack/stack-names";
 import { readStackFile } from "../stack/stack-file";
 import { stackOf } from "./layout";
 

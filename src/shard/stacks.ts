@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { shardEnvironment } from "../stack/shards";
+import { shardEnvironment } from "../stack/stack-names";
 
 /** The stacks of an environment in a project directory: its own stack (when its file
  *  exists) and every shard stack file of it (Pulumi.prd-fsn1-a.yaml), in name order.

@@ -3,6 +3,7 @@ import {
   type Document, type Node, type Pair, type YAMLMap,
 } from "yaml";
 import { hasErrors, issueAt, type Issue, type SourcePos } from "./issues";
+import { parsePlainYaml } from "./plain-yaml";
 import { characterCheck, contentChecks, depthCheck } from "./yaml-checks";
 
 /** A parsed YAML file that remembers where every node came from. */
@@ -23,7 +24,8 @@ export type YamlPath = readonly (string | number)[];
  *  checking. */
 export function parseYamlSource(file: string, text: string): { source: YamlSource; issues: Issue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, version: "1.2" });
+  // node-fleet's own files are plain YAML; the general parser reads whatever else a person writes.
+  const doc = parsePlainYaml(text, lines) ?? parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, version: "1.2" });
   const source: YamlSource = { file, text, doc, lines };
   const at = (offset: number) => posAtOffset(source, offset);
   const tooDeep = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
@@ -31,9 +33,10 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     .filter((e) => e.code !== "RESOURCE_EXHAUSTION" && e.code !== "TAG_RESOLVE_FAILED")
     .map((e) => issueAt(at(e.pos[0]), "yaml-syntax", syntaxMessage(e.code, e.message),
       doc.errors.includes(e) ? "error" : "warning"));
-  if (doc.directives.yaml.explicit && doc.directives.yaml.version !== "1.2") {
+  const directive = doc.directives?.yaml;
+  if (directive?.explicit && directive.version !== "1.2") {
     issues.push(issueAt(at(Math.max(0, text.indexOf("%YAML"))), "yaml-version",
-      `%YAML ${doc.directives.yaml.version} is not supported; node-fleet reads YAML 1.2 ` +
+      `%YAML ${directive.version} is not supported; node-fleet reads YAML 1.2 ` +
       "(where yes/no are strings and there are no merge keys); remove the directive"));
   }
   const stray = characterCheck(text, at);

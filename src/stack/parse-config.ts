@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { ENVIRONMENTS } from "../fleet/naming";
 import type { Severity } from "../source/issues";
 import { didYouMean, editDistance } from "../source/suggest";
 import { describeZodIssue, objectKeysAt } from "../source/zod-issues";
 import { documentationRange, parseCidr } from "./cidr";
 import { DOCUMENTATION_ZONE_ID, documentationUrlHost, isDocumentationDomain } from "./example-values";
 import type { ConfigValue } from "./pulumi-config";
-import { shardEnvironment } from "./shards";
+import { shardEnvironment, stackNameProblem } from "./stack-names";
 import { CONFIG_NAMESPACE, SECRET_KEYS, StackSettingsFields, StackSettingsSchema, type StackSettings } from "./settings";
 
 /** One problem with a stack's config: which key, where inside its value, and what to do. */
@@ -46,15 +45,6 @@ const PUBLIC_NAME = /public_?key/i;
 function isSecretKey(key: string): boolean {
   const name = key.slice(key.indexOf(":") + 1);
   return (Object.values(SECRET_KEYS) as string[]).includes(key) || (SECRET_NAME.test(name) && !PUBLIC_NAME.test(name));
-}
-
-/** Stacks are named after the environment they deploy; any other name is refused
- *  before anything is suggested for it. */
-export function stackNameProblem(stack: string): string | undefined {
-  const environments = ENVIRONMENTS.map((e) => e.code);
-  return (environments as readonly string[]).includes(stack) || shardEnvironment(stack) ? undefined
-    : `stack "${stack}" is not one of ${environments.join(", ")} or a shard of one (prd-fsn1-a, prd-b): ` +
-      "each stack deploys the nodes of the environment it is named after";
 }
 
 /** The one parser of stack config, for `fleet` (values read from Pulumi.<stack>.yaml

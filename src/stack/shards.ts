@@ -27,11 +27,3 @@ export const ShardLayoutSchema = z.strictObject({
   if (next !== 1000) ctx.addIssue({ code: "custom", path: ["numbers"], message: `ranges end at ${next - 1}; the last must end at 999` });
 });
 export type ShardLayout = z.output<typeof ShardLayoutSchema>;
-
-/** A stack name: an environment (`prd`), or a shard of one (`prd-fsn1-a`, `prd-b`). */
-export const SHARD_STACK_NAME = /^(prd|stg|dev)(?:-([a-z]{3}[0-9]))?-([a-z])$/;
-
-/** The environment a shard stack belongs to, or undefined for a name that is not a shard's. */
-export function shardEnvironment(stack: string): string | undefined {
-  return SHARD_STACK_NAME.exec(stack)?.[1];
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { shardNames, shardOf, stackOf } from "../../src/shard/layout";
-import { shardEnvironment, ShardLayoutSchema } from "../../src/stack/shards";
+import { ShardLayoutSchema } from "../../src/stack/shards";
+import { shardEnvironment } from "../../src/stack/stack-names";
 
 const twoRanges = ShardLayoutSchema.parse({ byRegion: true, numbers: [{ from: 1, to: 499 }, { from: 500, to: 999 }], active: ["prd-fsn1-a"] });
 

@@ -18,6 +18,7 @@ export type ErrorClasses = {
   PulumiCliError: typeof import("../../automation/pulumi-cli").PulumiCliError;
   SecretsConfigError: typeof import("../../automation/workspace").SecretsConfigError;
   BackendConfigError: typeof import("../../automation/workspace").BackendConfigError;
+  SuccessorRestoreError: typeof import("../../restore/successors").SuccessorRestoreError;
 };
 type Describe = (err: unknown, known: ErrorClasses) => [number, string[]];
 
@@ -87,9 +88,10 @@ export async function runEnvironment(ctx: { io: Io; env: NodeJS.ProcessEnv }, op
     ctx.io.err(`fleet: no stack of ${opts.environment} in ${resolve(opts.project)} (expected Pulumi.${opts.environment}.yaml or shard files)`);
     return EXIT.usage;
   }
-  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }] = await Promise.all([
-    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
-  const known = { PulumiCliError, SecretsConfigError, BackendConfigError };
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }, { SuccessorRestoreError }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js"),
+    import("../../restore/successors.js")]);
+  const known = { PulumiCliError, SecretsConfigError, BackendConfigError, SuccessorRestoreError };
   const auditSinks = auditSinksFromEnv(ctx.env, opts.auditFile);
   const say = (line: string) => (opts.json ? ctx.io.out(line) : ctx.io.err(line));
   if (!opts.json) say(`${operation} of ${stacks.length} stack${stacks.length === 1 ? "" : "s"} of ${opts.environment} (correlation ${correlationId}): ${stacks.join(", ")}`);

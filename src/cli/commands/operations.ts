@@ -10,7 +10,6 @@ import { DEFAULT_RATE_LIMITS } from "../../notify/limiter";
 import { notifyDeployment } from "../../notify/notifier";
 import { table } from "../../format/table";
 import { RestoreFailedError } from "../../restore/node-command";
-import { restoreSuccessors, SuccessorRestoreError } from "../../restore/successors";
 import { holdSignals } from "../../source/hold-signals";
 import { EXIT, type Io } from "../format";
 import { duration, LiveBoard, phaseLine, renderBoard } from "../phase-board";
@@ -74,6 +73,7 @@ export function registerOperations(program: Command, ctx: OperationsEnv, setCode
       if (!opts.json) printReport(ctx, opts, report);
       // A successor this deployment created takes over its predecessor's customers now;
       // with --json the result line comes last, holding the restores.
+      const { restoreSuccessors } = await import("../../restore/successors.js");
       const restores = await restoreSuccessors(fleet, report);
       if (opts.json) {
         printReport(ctx, opts, report, { restores: restores.map(({ operation, ...rest }) => ({ ...rest, durationSeconds: operation.durationSeconds })) });
@@ -135,9 +135,10 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
     }
   };
   // The Automation API loads the Pulumi SDK (about a second): only a command that runs.
-  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }] = await Promise.all([
-    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
-  const known = { PulumiCliError, SecretsConfigError, BackendConfigError };
+  const [{ FleetAutomation }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }, { SuccessorRestoreError }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js"),
+    import("../../restore/successors.js")]);
+  const known = { PulumiCliError, SecretsConfigError, BackendConfigError, SuccessorRestoreError };
   const fleet = new FleetAutomation({
     stack: opts.stack, projectDir: resolve(opts.project), env: ctx.env,
     auditSinks: auditSinksFromEnv(ctx.env, opts.auditFile), onEvent,
@@ -154,7 +155,7 @@ async function execute(ctx: OperationsEnv, opts: CommonOptions, body: (fleet: Fl
 }
 
 /** The exit code and lines of a failed operation. */
-export function describe(err: unknown, { PulumiCliError, SecretsConfigError, BackendConfigError }: ErrorClasses): [number, string[]] {
+export function describe(err: unknown, { PulumiCliError, SecretsConfigError, BackendConfigError, SuccessorRestoreError }: ErrorClasses): [number, string[]] {
   if (err instanceof PulumiCliError) return [EXIT.toolMissing, [`fleet: ${err.message}`]];
   if (err instanceof SuccessorRestoreError) return [restoreExitCode(err.cause), [`fleet: ${err.message}`]];
   if (err instanceof OperationRefusedError) return [EXIT.refused, [`fleet: refused: ${err.message}`, ...err.steps.map((s, i) => `  ${i + 1}. ${s}`)]];

@@ -5,7 +5,7 @@ import { OperationFailedError, OperationRefusedError } from "../../automation/er
 import type { FleetEvent } from "../../automation/events";
 import { NODE_BACKUP_EXIT } from "../../backup/exit-codes";
 import { RestoreFailedError } from "../../restore/node-command";
-import { restoreNode, type RestoreReport } from "../../restore/restore-node";
+import type { RestoreReport } from "../../restore/restore-node";
 import { table } from "../../format/table";
 import { EXIT, type Io } from "../format";
 
@@ -46,8 +46,8 @@ async function restoreCommand(io: Io, env: NodeJS.ProcessEnv, hostname: string, 
     if (event.kind === "notice") io.err(`notice: ${event.message}`);
   };
   // The Automation API loads the Pulumi SDK (about a second): only when a restore runs.
-  const [{ FleetAutomation }, { PulumiCliError }] = await Promise.all([
-    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js")]);
+  const [{ FleetAutomation }, { PulumiCliError }, { restoreNode }] = await Promise.all([
+    import("../../automation/operations.js"), import("../../automation/pulumi-cli.js"), import("../../restore/restore-node.js")]);
   const fleet = new FleetAutomation({
     stack: flags.stack, projectDir: resolve(flags.project), env, auditSinks: auditSinksFromEnv(env, flags.auditFile), onEvent,
   });
