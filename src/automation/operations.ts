@@ -150,9 +150,9 @@ export class FleetAutomation {
   }
 
   /** Replaces the node's server and re-runs everything that follows it (reverse DNS, DNS
-   *  records, provisioning, registration), and nothing else in the stack: the server and
-   *  the provisioning step are `replace` targets, their dependents from the state are
-   *  `target`s. A protected node is refused unless `overrideProtection` is given; then
+   *  records, provisioning, registration), and nothing else in the stack: the host key,
+   *  the server and the provisioning step are `replace` targets (a new server, a new
+   *  user-data host key), their dependents from the state are `target`s. A protected node is refused unless `overrideProtection` is given; then
    *  those resources are unprotected in the state first (the program protects them again
    *  in this same update), and the audit records carry the override and its reason.
    *  Hetzner's own protection of the old server is lifted for the update and given back
@@ -179,7 +179,11 @@ export class FleetAutomation {
       throw new OperationRefusedError(`node ${hostname} has no server in stack ${this.options.stack}`, ctx.correlationId,
         [`check the hostname (\`fleet outputs --stack ${this.options.stack}\` lists the nodes)`, "a node not deployed yet is created by `fleet up`"]);
     }
-    const targets = withDependents(resources, server.urn);
+    // The host key goes with the server (HostingNode serverLife): a rebuilt server that
+    // booted with its predecessor's user-data key would be pinned on a key an earlier
+    // life may have leaked. Everything that follows the server depends on it too.
+    const hostKey = mine.get("host-key");
+    const targets = withDependents(resources, hostKey?.urn ?? server.urn);
     const guarded = targets.filter((r) => r.protect).map((r) => r.urn);
     const hetznerId = server.type === HCLOUD_SERVER_TYPE && server.providerProtected ? server.id : undefined;
     if ((guarded.length > 0 || hetznerId) && !opts.overrideProtection?.reason.trim()) {
@@ -206,7 +210,7 @@ export class FleetAutomation {
       await runPulumi(this.runner.cliOrThrow(), { projectDir: this.runner.projectDir, stack: this.options.stack, env: this.runner.env, correlationId: ctx.correlationId },
         ["state", "unprotect", "--yes", "--stack", this.options.stack, ...guarded]);
     }
-    const replace = [server.urn, ...[mine.get("provision")?.urn].filter((u): u is string => u !== undefined)];
+    const replace = [hostKey?.urn, server.urn, mine.get("provision")?.urn].filter((u): u is string => u !== undefined);
     let lifted = false;
     let replaced = false;
     try {

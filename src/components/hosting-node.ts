@@ -85,7 +85,10 @@ export class HostingNode extends pulumi.ComponentResource {
     // values handed on are wrapped again so they stay secret whatever produced them.
     const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ED25519" }, child);
     // Only the first boot's key: provisioning replaces it on the node (host-key-pin.ts).
-    const hostKey = new tls.PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, child);
+    // A key of its own for each server: it is replaced with what replaces the server (the
+    // rebuild counter, the image), so a key read from user data in an earlier life never
+    // matches the pin of the rebuilt node's first provisioning.
+    const hostKey = new tls.PrivateKey(`${name}-host-key`, { algorithm: "ED25519" }, { ...child, replacementTrigger: serverLife(plan) });
     const userDataHostKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
     const adminPrivateKey = pulumi.secret(adminKey.privateKeyOpenssh);
     const hcloudToken: Record<string, pulumi.Output<string>> = args.hcloudToken ? { HCLOUD_TOKEN: pulumi.secret(args.hcloudToken) } : {};
@@ -208,6 +211,13 @@ export class HostingNode extends pulumi.ComponentResource {
       panelCertSha256: this.panelCertSha256,
     });
   }
+}
+
+/** What replaces a node's server, and so starts a life of its own with a new host key:
+ *  the rebuild counter (the server's replacementTrigger) and the image (a ForceNew input,
+ *  src/review/replace-table.ts); userData and location are ignored changes. */
+export function serverLife(plan: NodePlan): { rebuild: number; image: string } {
+  return { rebuild: plan.rebuild, image: plan.image };
 }
 
 /** Resolves when the engine has taken every resource (its URN is known then). */

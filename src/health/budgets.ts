@@ -46,3 +46,30 @@ export function budgetExceeded(record: NodeRecord, step: Step, fleet: readonly N
   }
   return undefined;
 }
+
+/** What the provider itself recorded of recovery's destructive steps, whoever took them:
+ *  every watcher of the stack, from any state directory or machine, acts on the same
+ *  servers and images, so this record cannot be split between watchers as their own
+ *  state files can. */
+export interface ProviderLedger {
+  /** When the node's server was reset (Hetzner's `reset_server` actions), newest first. */
+  readonly resets: readonly number[];
+  /** Recovery's snapshots, each taken right before one rebuild (any node of the project). */
+  readonly rebuilds: readonly { readonly hostname: string; readonly at: number }[];
+}
+
+/** The budgets checked once more against the provider's record, right before a power-cycle
+ *  or rebuild: why it may not run now, if it may not. */
+export function ledgerExceeded(hostname: string, step: Step, ledger: ProviderLedger, now: number, budgets: Budgets): string | undefined {
+  if (!DESTRUCTIVE.has(step)) return undefined;
+  const rule = PER_NODE[step];
+  const taken = step === "power_cycle"
+    ? ledger.resets.filter((at) => at > now - rule.window).length
+    : ledger.rebuilds.filter((r) => r.hostname === hostname && r.at > now - rule.window).length;
+  if (taken >= rule.limit(budgets)) return `budget (Hetzner's record): ${taken} of ${rule.limit(budgets)} ${rule.label} used`;
+  const fleetTaken = ledger.rebuilds.filter((r) => r.at > now - DAY).length + ledger.resets.filter((at) => at > now - DAY).length;
+  if (fleetTaken >= budgets.fleetDestructivePerDay) {
+    return `fleet budget (Hetzner's record): ${fleetTaken} of ${budgets.fleetDestructivePerDay} power-cycles and rebuilds a day used`;
+  }
+  return undefined;
+}

@@ -1,4 +1,6 @@
 import type { MachineOperations } from "./recovery";
+import type { ProviderLedger } from "./budgets";
+import type { ServerActivity } from "./second-opinion";
 import { requestFailure } from "../source/request-failure";
 import { RECOVERY_SNAPSHOT_DESCRIPTION, SNAPSHOT_NODE_LABEL, type RecoverySnapshot, type SnapshotStore } from "./snapshot-retention";
 
@@ -29,6 +31,13 @@ interface Action {
   readonly error?: { code: string; message: string } | null;
 }
 
+/** An action as `GET /servers/{id}/actions` lists it (hcloud-go hcloud/schema/action.go Action), the parts read. */
+interface ServerAction {
+  readonly command: string;
+  readonly status: string;
+  readonly started: string;
+}
+
 /** An image as `GET /images` lists it (hcloud-go hcloud/schema/image.go Image), the parts read. */
 interface Image {
   readonly id: number;
@@ -39,6 +48,9 @@ interface Image {
   readonly labels?: Record<string, string>;
   readonly protection?: { readonly delete: boolean };
 }
+
+/** How far back the provider's view of a server's traffic looks before a destructive step. */
+const ACTIVITY_MINUTES = 10;
 
 /** Pages a list stops after: 100 pages of 50 images is more than a project holds. */
 const MAX_PAGES = 100;
@@ -71,6 +83,20 @@ export class HetznerClient implements MachineOperations, SnapshotStore {
     return `reset server ${server.id} (action ${action.id})`;
   }
 
+  /** The server's status (`GET /servers?name=`) and the packets it sent per second over
+   *  the last ACTIVITY_MINUTES (`GET /servers/{id}/metrics?type=network`, one sample a
+   *  minute: `metrics.time_series["network.0.pps.out"].values` as [unix time, "value"]). */
+  async activity(name: string): Promise<ServerActivity> {
+    const server = await this.serverByName(name);
+    if (server.status !== "running") return { status: server.status, minutes: ACTIVITY_MINUTES, packetsOutPerSecond: [] };
+    const end = new Date();
+    const start = new Date(end.getTime() - ACTIVITY_MINUTES * 60_000);
+    const body = await this.call<{ metrics?: { time_series?: Record<string, { values?: [number, string][] }> } }>("GET",
+      `/servers/${server.id}/metrics?type=network&start=${encodeURIComponent(start.toISOString())}&end=${encodeURIComponent(end.toISOString())}&step=60`);
+    const values = body.metrics?.time_series?.["network.0.pps.out"]?.values ?? [];
+    return { status: server.status, minutes: ACTIVITY_MINUTES, packetsOutPerSecond: values.map(([, value]) => Number(value)) };
+  }
+
   /** `POST /servers/{id}/actions/create_image` with `type: snapshot`; waits until
    *  the snapshot is complete, because a rebuild must never start before it is. */
   async snapshot(name: string, description: string, labels: Record<string, string>): Promise<string> {
@@ -81,20 +107,42 @@ export class HetznerClient implements MachineOperations, SnapshotStore {
     return `snapshot image ${body.image.id} of server ${server.id}`;
   }
 
-  /** Recovery's complete snapshots (`GET /images?type=snapshot&label_selector=managed-by=node-fleet`,
+  /** Recovery's complete snapshots, each with the node it was taken of. */
+  async recoverySnapshots(): Promise<RecoverySnapshot[]> {
+    // A snapshot still being taken is not the way back yet; a protected one someone kept on purpose.
+    return (await this.recoveryImages()).filter(({ image }) => image.status === "available" && !image.protection?.delete)
+      .map(({ image, hostname, created }) => ({ id: image.id, hostname, created }));
+  }
+
+  /** What Hetzner recorded of recovery since `since`: the resets of the node's server
+   *  (`GET /servers/{id}/actions?sort=started:desc`, paged until older actions) and every
+   *  recovery snapshot, each taken right before a rebuild, whatever its state now. */
+  async ledger(name: string, since: number): Promise<ProviderLedger> {
+    const server = await this.serverByName(name);
+    const resets: number[] = [];
+    for (let page = 1, n = 0; page && n < MAX_PAGES; n++) {
+      const body = await this.call<{ actions: ServerAction[]; meta?: { pagination?: { next_page?: number | null } } }>("GET",
+        `/servers/${server.id}/actions?sort=${encodeURIComponent("started:desc")}&page=${page}&per_page=50`);
+      const recent = body.actions.filter((a) => Date.parse(a.started) > since);
+      resets.push(...recent.filter((a) => a.command === "reset_server" && a.status !== "error").map((a) => Date.parse(a.started)));
+      page = recent.length < body.actions.length ? 0 : body.meta?.pagination?.next_page ?? 0;
+    }
+    const rebuilds = (await this.recoveryImages()).filter((i) => i.created > since).map((i) => ({ hostname: i.hostname, at: i.created }));
+    return { resets, rebuilds };
+  }
+
+  /** Recovery's snapshots in any state (`GET /images?type=snapshot&label_selector=managed-by=node-fleet`,
    *  every page, as hcloud-go hcloud/image.go ImageClient.AllWithOpts reads them through
    *  iterPages), each with the node it was taken of. */
-  async recoverySnapshots(): Promise<RecoverySnapshot[]> {
-    const found: RecoverySnapshot[] = [];
+  private async recoveryImages(): Promise<{ image: Image; hostname: string; created: number }[]> {
+    const found: { image: Image; hostname: string; created: number }[] = [];
     for (let page = 1, n = 0; page && n < MAX_PAGES; n++) {
       const body = await this.call<{ images: Image[]; meta?: { pagination?: { next_page?: number | null } } }>("GET",
         `/images?type=snapshot&label_selector=${encodeURIComponent("managed-by=node-fleet")}&page=${page}&per_page=50`);
       for (const image of body.images) {
         const hostname = image.labels?.[SNAPSHOT_NODE_LABEL] ?? image.created_from?.name;
         const created = image.created ? Date.parse(image.created) : NaN;
-        // A snapshot still being taken is not the way back yet; a protected one someone kept on purpose.
-        if (!image.description.startsWith(`${RECOVERY_SNAPSHOT_DESCRIPTION} `) || image.status !== "available" || image.protection?.delete) continue;
-        if (hostname && !Number.isNaN(created)) found.push({ id: image.id, hostname, created });
+        if (image.description.startsWith(`${RECOVERY_SNAPSHOT_DESCRIPTION} `) && hostname && !Number.isNaN(created)) found.push({ image, hostname, created });
       }
       page = body.meta?.pagination?.next_page ?? 0;
     }

@@ -12,27 +12,37 @@ export interface MetadataBarrier {
   readonly detail: string;
 }
 
+/** The units whose processes run customers' code, each denied the metadata address by a
+ *  drop-in (ansible/roles/security/defaults/main.yml security_metadata_denied_units, which
+ *  a test holds equal to this list). */
+export const METADATA_DENIED_UNITS = [
+  "user-.slice", "cron.service", "atd.service", "apache2.service", "nginx.service", "php8.2-fpm.service",
+  "webmin.service", "usermin.service", "postfix@.service", "dovecot.service",
+] as const;
+
 /** What root on the node answers (ansible/roles/security: the nftables table
- *  `inet node_fleet_metadata` and the IPAddressDeny= drop-in of customers' slices). An
- *  `nft flush ruleset` removes the table until its service starts again; the check reads
- *  the live ruleset, not the files that would restore it. */
+ *  `inet node_fleet_metadata` and the IPAddressDeny= drop-ins of the units that run
+ *  customers' code). An `nft flush ruleset` removes the table until its service starts
+ *  again; the check reads the live ruleset, not the files that would restore it. */
 export const METADATA_BARRIER_PROBE = [
   "if nft list table inet node_fleet_metadata 2>/dev/null | grep -q 169.254.169.254; then echo nftables=loaded; else echo nftables=missing; fi",
-  "if grep -qs '^IPAddressDeny=169.254.169.254' /etc/systemd/system/user-.slice.d/10-node-fleet-metadata.conf; then echo systemd=present; else echo systemd=missing; fi",
+  `for u in ${METADATA_DENIED_UNITS.join(" ")}; do grep -qs '^IPAddressDeny=169.254.169.254' "/etc/systemd/system/$u.d/10-node-fleet-metadata.conf" || echo "systemd-missing=$u"; done`,
+  "echo systemd=read",
 ].join("; ");
 
 /** The verdict on the probe's answer: both barriers there, or which is gone. */
 export function judgeMetadataBarrier(stdout: string): { ok: boolean; detail: string } {
-  const seen = new Map(stdout.split("\n").map((line): [string, string] => {
+  const lines = stdout.split("\n").map((line): [string, string] => {
     const [name = "", value = ""] = line.trim().split("=");
     return [name, value];
-  }));
+  });
+  const seen = new Map(lines);
   const nft = seen.get("nftables");
-  const systemd = seen.get("systemd");
-  if (!nft || !systemd) return { ok: false, detail: `unknown: unexpected answer ${JSON.stringify(escapeControl(stdout.slice(0, 200)))}` };
+  const unguarded = lines.filter(([name]) => name === "systemd-missing").map(([, unit]) => unit);
+  if (!nft || seen.get("systemd") !== "read") return { ok: false, detail: `unknown: unexpected answer ${JSON.stringify(escapeControl(stdout.slice(0, 200)))}` };
   const gone = [
     ...(nft === "loaded" ? [] : ["the nftables table inet node_fleet_metadata is GONE (restore: systemctl restart node-fleet-metadata-block)"]),
-    ...(systemd === "present" ? [] : ["the customers' slices lack IPAddressDeny=169.254.169.254 (re-provision the node)"]),
+    ...(unguarded.length === 0 ? [] : [`${escapeControl(unguarded.join(", "))} lack IPAddressDeny=169.254.169.254 (re-provision the node)`]),
   ];
   return gone.length === 0
     ? { ok: true, detail: "blocked for customers (nftables and systemd)" }

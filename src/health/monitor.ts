@@ -9,11 +9,13 @@ import type { NodeRecord, NodeState } from "./model";
 import type { Safeguards } from "./safeguards";
 import { newRecord, observe, type Observation } from "./node-round";
 import { mapPool } from "./pool";
-import { executeSteps, unavailableSteps, type RecoveryActions, type StepOutcome } from "./recovery";
+import { executeSteps, unavailableSteps, type MachineOperations, type RecoveryActions, type StepOutcome } from "./recovery";
 import { deferStep, planRecovery, recordOutcome, type PlannedStep } from "./recovery-plan";
+import { judgeServerActivity, type SecondOpinion } from "./second-opinion";
 import { pruneRecoverySnapshots, recordPrunes } from "./snapshot-retention";
 import type { StateDir } from "./store";
-import { readServerIdentity, sameHostKey } from "./probes/ssh-host-key";
+import { ForgedSignatureError, readServerIdentity, sameHostKey } from "./probes/ssh-host-key";
+import { escapeControl } from "../source/control-chars";
 import { NODE_PORTS, type CheckResult, type HealthTarget } from "./types";
 
 /** One node in a round's report (`fleet health --json`). */
@@ -105,7 +107,8 @@ export async function runRound(deps: RoundDeps): Promise<RoundReport> {
   const decided = decideRound(state.nodes, results, { now, safeguards: deps.safeguards, heal: deps.heal, unavailable: unavailableSteps(deps.actions) });
   // Saved before any step runs, so a crash mid-step cannot make the next run repeat it at once.
   if (decided.steps.length > 0) deps.store.save({ ...state, nodes: decided.records });
-  const run = await executeSteps(decided.steps, { ...deps.actions, secondPath: secondPathOf(targets, deps.check.timeoutMs) }, deps.clock);
+  const run = await executeSteps(decided.steps, { ...deps.actions, secondPath: secondPathOf(targets, deps.check.timeoutMs, deps.actions.machines) }, deps.clock,
+    deps.safeguards.budgets);
   const stepped = applyOutcomes(decided.records, run.outcomes, deps.clock(), deps.safeguards);
   const snapshots = await pruneSnapshots(deps, stepped);
   const records = snapshots.records;
@@ -164,18 +167,27 @@ async function pruneSnapshots(deps: RoundDeps, records: NodeRecord[]): Promise<{
   }
 }
 
-/** The second probe path of the round's nodes: an SSH key exchange, verified against the
- *  pinned key, on the node's second address. Only a node that proves itself there is
- *  spared; one without a second address or a pinned key is not asked. */
-export function secondPathOf(targets: readonly HealthTarget[], timeoutMs: number,
-  identify: typeof readServerIdentity = readServerIdentity): (hostname: string) => Promise<string | undefined> {
+/** The second probe path of the round's nodes. A node with a second address (its IPv6)
+ *  is asked there for an SSH key exchange verified against the pinned key: the pinned key
+ *  is alive, no answer is down, another key confirms nothing. A node without one, or
+ *  without a pinned key, is judged by what the provider sees of its server (its status
+ *  and the packets it sends); without the provider nothing is confirmed. */
+export function secondPathOf(targets: readonly HealthTarget[], timeoutMs: number, machines: MachineOperations | undefined,
+  identify: typeof readServerIdentity = readServerIdentity): (hostname: string) => Promise<SecondOpinion> {
   const byHost = new Map(targets.map((t) => [t.hostname, t]));
   return async (hostname) => {
     const resolved = byHost.get(hostname)?.resolved;
-    if (!resolved || "problem" in resolved || !resolved.secondAddress || !resolved.hostKey) return undefined;
-    const seen = await identify(resolved.secondAddress, NODE_PORTS.ssh, timeoutMs).catch(() => undefined);
-    return seen && sameHostKey(seen.hostKey, resolved.hostKey)
-      ? `the node answers on its second address ${resolved.secondAddress} with the pinned host key (verified key exchange)`
-      : undefined;
+    if (resolved && !("problem" in resolved) && resolved.secondAddress && resolved.hostKey) {
+      const where = `its second address ${resolved.secondAddress}`;
+      const seen = await identify(resolved.secondAddress, NODE_PORTS.ssh, timeoutMs).catch((err: unknown) => err as Error);
+      if (seen instanceof ForgedSignatureError) return { unsure: `${where} ${seen.message}` };
+      if (seen instanceof Error) return { down: `no verified SSH answer on ${where} either (${escapeControl(seen.message)})` };
+      return sameHostKey(seen.hostKey, resolved.hostKey)
+        ? { alive: `the node answers on ${where} with the pinned host key (verified key exchange)` }
+        : { unsure: `${where} presents another host key (${seen.fingerprint})` };
+    }
+    if (!machines) return { unsure: "the node has no second address and no Hetzner token is set to ask the provider" };
+    return machines.activity(hostname).then(judgeServerActivity,
+      (err: unknown) => ({ unsure: `Hetzner's view of the server could not be read: ${err instanceof Error ? err.message : String(err)}` }));
   };
 }

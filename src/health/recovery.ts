@@ -1,5 +1,7 @@
 import type { HealthEvent, Step } from "../events/health-event";
+import { ACTION_MEMORY_MS, DEFAULT_BUDGETS, ledgerExceeded, type Budgets, type ProviderLedger } from "./budgets";
 import type { PlannedStep } from "./recovery-plan";
+import type { SecondOpinion, ServerActivity } from "./second-opinion";
 import { RECOVERY_SNAPSHOT_DESCRIPTION, SNAPSHOT_NODE_LABEL, type SnapshotStore } from "./snapshot-retention";
 
 /** Which incident a step belongs to, handed to every operation so its own audit
@@ -27,6 +29,10 @@ export interface MachineOperations {
   snapshot(hostname: string, description: string, labels: Record<string, string>): Promise<string>;
   /** Whether the provider itself has rebuild protection on for the server. */
   rebuildProtected(hostname: string): Promise<boolean>;
+  /** The server's power status and recent network activity, as the provider sees it. */
+  activity(hostname: string): Promise<ServerActivity>;
+  /** What the provider recorded of recovery's destructive steps since `since` (ms). */
+  ledger(hostname: string, since: number): Promise<ProviderLedger>;
 }
 
 /** What recovery can do here; a missing part takes its steps off the ladder. */
@@ -37,10 +43,9 @@ export interface RecoveryActions {
   readonly machines?: MachineOperations;
   /** Where old recovery snapshots are deleted (the same Hetzner token). */
   readonly snapshots?: SnapshotStore;
-  /** The second probe path, asked right before a power-cycle or rebuild: the reason the
-   *  node is not dead when it answers there (a verified SSH key exchange on its second
-   *  address), else undefined. */
-  readonly secondPath?: (hostname: string) => Promise<string | undefined>;
+  /** The second probe path, asked right before a power-cycle or rebuild (monitor.ts
+   *  secondPathOf): without its `down`, neither runs. */
+  readonly secondPath?: (hostname: string) => Promise<SecondOpinion>;
 }
 
 /** Steps that cannot run with these actions, and why. */
@@ -79,14 +84,15 @@ export interface StepOutcome extends PlannedStep {
 /** Runs the planned steps (already capped by the plan) at once, and records every
  *  action as an event with the incident's ids. A rebuild runs only after its
  *  snapshot has completed and the provider confirms rebuild protection is off. */
-export async function executeSteps(steps: readonly PlannedStep[], actions: RecoveryActions, clock: () => number): Promise<{ outcomes: StepOutcome[]; events: HealthEvent[] }> {
+export async function executeSteps(steps: readonly PlannedStep[], actions: RecoveryActions, clock: () => number,
+  budgets: Budgets = DEFAULT_BUDGETS): Promise<{ outcomes: StepOutcome[]; events: HealthEvent[] }> {
   const events: HealthEvent[] = [];
   const record = (s: PlannedStep, step: Step, ok: boolean, message: string) =>
     events.push({ type: "recovery.step", at: clock(), hostname: s.hostname, message, incidentId: s.incidentId, correlationId: s.correlationId, step, ok, kind: "down" });
   const outcomes = await Promise.all(steps.map(async (s): Promise<StepOutcome> => {
     const ctx = { incidentId: s.incidentId, correlationId: s.correlationId };
     try {
-      const detail = await runStep(s, ctx, actions, (message) => record(s, s.step, true, message));
+      const detail = await runStep(s, ctx, actions, (message) => record(s, s.step, true, message), clock, budgets);
       record(s, s.step, true, detail);
       return { ...s, ok: true, detail };
     } catch (err) {
@@ -99,15 +105,27 @@ export async function executeSteps(steps: readonly PlannedStep[], actions: Recov
   return { outcomes, events };
 }
 
-async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryActions, progress: (message: string) => void): Promise<string> {
+async function runStep(s: PlannedStep, ctx: StepContext, actions: RecoveryActions, progress: (message: string) => void,
+  clock: () => number, budgets: Budgets): Promise<string> {
   const { nodes, machines } = actions;
   if (s.step === "reprovision") {
     if (!nodes) throw new Error(unavailableSteps(actions).reprovision);
     return nodes.reprovision(s.hostname, ctx);
   }
   if (!machines) throw new Error(unavailableSteps(actions).power_cycle);
-  const alive = await actions.secondPath?.(s.hostname);
-  if (alive) throw new Error(`not ${s.step.replace("_", "-")}: ${alive}; a person must look at the first path (routing, the checker's network)`);
+  // The budgets once more, on the provider's record: another watcher of the stack (another
+  // state directory, another machine) may have spent them where this one cannot see.
+  const now = clock();
+  const ledger = await machines.ledger(s.hostname, now - ACTION_MEMORY_MS).catch((err: unknown) => {
+    throw new NotNowError(`Hetzner's record of recovery could not be read (${err instanceof Error ? err.message : String(err)})`);
+  });
+  const spent = ledgerExceeded(s.hostname, s.step, ledger, now, budgets);
+  if (spent) throw new NotNowError(spent);
+  const what = s.step.replace("_", "-");
+  const opinion: SecondOpinion = actions.secondPath ? await actions.secondPath(s.hostname) : { unsure: "no second probe path is set up" };
+  if ("alive" in opinion) throw new Error(`not ${what}: ${opinion.alive}; a person must look at the first path (routing, the checker's network)`);
+  if ("unsure" in opinion) throw new Error(`not ${what}: no second path confirms the node is down (${opinion.unsure}); a person must look`);
+  progress(`second path: ${opinion.down}`);
   if (s.step === "power_cycle") return machines.powerCycle(s.hostname);
   if (!nodes) throw new Error(unavailableSteps(actions).rebuild);
   if (await machines.rebuildProtected(s.hostname)) throw new Error("not rebuilt: the server has rebuild protection on at the provider");

@@ -90,6 +90,34 @@ export function documentationRange(cidr: Cidr): string | undefined {
   return DOCUMENTATION_RANGES.find((range) => contains(parseCidr(range.cidr)!, cidr))?.rfc;
 }
 
+/** IPv6 ranges whose addresses carry an IPv4 address at a fixed place, so a source list
+ *  that holds them reaches (through a translator or a dual-stack socket) the IPv4
+ *  addresses they embed: IPv4-mapped (RFC 4291 2.5.5.2), IPv4-compatible (RFC 4291
+ *  2.5.5.1), NAT64's well-known prefix (RFC 6052), 6to4 (RFC 3056: bits 16-47) and
+ *  Teredo (RFC 4380: the client's address inverted in the last 32 bits). */
+const IPV4_EMBEDDINGS = [
+  { range: "::ffff:0:0/96", at: 96, inverted: false },
+  { range: "::/96", at: 96, inverted: false },
+  { range: "64:ff9b::/96", at: 96, inverted: false },
+  { range: "2002::/16", at: 16, inverted: false },
+  { range: "2001::/32", at: 96, inverted: true },
+] as const;
+
+/** The IPv4 blocks an IPv6 block covers through those embeddings: all of IPv4 when it
+ *  holds a whole embedding range (`::/64` holds two), the embedded block when it lies
+ *  inside one (`::ffff:10.0.0.0/104` is `10.0.0.0/8`), none otherwise. */
+export function embeddedIpv4(cidr: Cidr): Cidr[] {
+  if (cidr.family !== 6) return [];
+  return IPV4_EMBEDDINGS.flatMap(({ range, at, inverted }) => {
+    const outer = parseCidr(range)!;
+    if (contains(cidr, outer)) return [{ family: 4 as const, address: 0n, prefix: 0 }];
+    if (!contains(outer, cidr)) return [];
+    const prefix = Math.max(0, Math.min(32, cidr.prefix - at));
+    const bits = (cidr.address >> BigInt(128 - at - 32)) & 0xffffffffn;
+    return [networkOf({ family: 4, address: inverted ? ~bits & 0xffffffffn : bits, prefix })];
+  });
+}
+
 /** A /0: every address of its family. */
 export function isEverywhere(cidr: Cidr): boolean {
   return cidr.prefix === 0;

@@ -256,18 +256,19 @@ describe("rebuildNode", () => {
     return { api, run: { ...run, cleanup: () => { api.close(); cleanupRun(); } } };
   }
 
-  it("with an override, unprotects the node's server and followers in the state, then replaces server and provisioning, targeting only them", async () => {
+  it("with an override, unprotects the node's host key, server and followers in the state, then replaces host key, server and provisioning, targeting only them", async () => {
     const { run } = await overrideHarness({ events: new Events().summary({ replace: 2 }, T0).list });
     h = run;
     await h.fleet.rebuildNode(HOST, { correlationId: ID, overrideProtection: OVERRIDE });
-    const urns = serverAndFollowers(HOST);
+    const urns = [nodeOf(resources, HOST)("host-key").urn, ...serverAndFollowers(HOST)];
     const args = argsOf(h.calls());
     expect(args[2]).toEqual(["config", "get", "hcloud:token", "--json", "--stack", "prd", "--non-interactive"]);
     // A protected node protects every child, its steps included (HostingNode passes
     // protect down), so all of them are unprotected before the replacement.
     expect(args[3]).toEqual(["state", "unprotect", "--yes", "--stack", "prd", ...urns, "--non-interactive"]);
     expect(withEventLog(args[4]!)).toEqual(["up", "--yes", "--skip-preview", "--message", `fleet rebuild ${HOST} [correlation ${ID}]`,
-      "--replace", urns[0], "--replace", urns[4], ...urns.flatMap((u) => ["--target", u]),
+      // A new server gets a new user-data host key: the old one may have leaked in its earlier life.
+      "--replace", urns[0], "--replace", urns[1], "--replace", urns[5], ...urns.flatMap((u) => ["--target", u]),
       "--exec-kind", "auto.local", "--event-log", "tcp://127.0.0.1:PORT", "--stack", "prd", "--non-interactive"]);
     expect(new Set(h.calls().filter((c) => c.args[0] !== "version").map((c) => c.env.NODE_CORRELATION_ID))).toEqual(new Set([ID]));
   });

@@ -26,7 +26,7 @@ function freshBinding(): CloudBinding {
 /** Lifts what `fleet diff` names for a prd rebuild: Pulumi's protect of the server and the
  *  panel password, and the server's Hetzner protection. */
 function adminUnprotects(state: readonly EngineResource[]): EngineResource[] {
-  return state.map((r) => (![`${NODE}-server`, `${NODE}-panel-password`].includes(r.name) ? r : {
+  return state.map((r) => (![`${NODE}-host-key`, `${NODE}-server`, `${NODE}-panel-password`].includes(r.name) ? r : {
     ...r, protect: false, ...(r.name.endsWith("-server") ? { inputs: { ...r.inputs, deleteProtection: false, rebuildProtection: false } } : {}),
   }));
 }

@@ -120,7 +120,7 @@ describe("adopting the addresses an existing node has today", () => {
     const binding = bindingFor(before, serverId, { ipv4, ipv6 });
     const first = await firstUp(adopted, cloud, { ipv4, ipv6 });
     playOnCloud(cloud, first, adopted, binding);
-    const unprotected = first.state.map((r) => (![`${NODE}-server`, `${NODE}-panel-password`].includes(r.name) ? r
+    const unprotected = first.state.map((r) => (![`${NODE}-host-key`, `${NODE}-server`, `${NODE}-panel-password`].includes(r.name) ? r
       : { ...r, protect: false, inputs: r.type === SERVER ? { ...r.inputs, deleteProtection: false } : r.inputs }));
     const recorded = Object.fromEntries([ipv4, ipv6].map((id) => [cloud.ips.get(id)!.name, { id: String(id), outputs: { ipAddress: cloud.ips.get(id)!.address } }]));
     const rebuild = deploy(unprotected, (await runStack("prd", FLEET.replace("ubuntu-24.04", "ubuntu-24.04, rebuild: 1"), {}, { registrationToken: "token-for-tests" }, { recorded })).state);

@@ -53,7 +53,7 @@ function adminUnprotectsStateOnly(state: readonly EngineResource[], suffixes: re
 }
 
 /** The resources `fleet diff` names as blocked for a prd rebuild (test/review/diff.test.ts). */
-const REBUILD_BLOCKED = ["-panel-password", "-server"];
+const REBUILD_BLOCKED = ["-host-key", "-panel-password", "-server"];
 /** For a prd removal: the node's component and every resource under it. */
 const REMOVAL_BLOCKED = ["", "-admin-key", "-host-key", "-power-off", "-ssh-key", "-fw", "-ipv4", "-ipv6", "-server", "-power-on", "-a", "-aaaa",
   "-panel-password", "-backup-password", "-rdns-v4", "-rdns-v6", "-provision", "-register"];
@@ -153,25 +153,24 @@ describe("a resize that stops half-way", () => {
     expect(ran(retried)).toEqual(["ansible/bin/power-on", "node bin/register put"]);
   });
 
-  it("a resize refused with a protected replacement in the same change leaves the node off; the next run powers it on", async () => {
+  // The image replaces the server, so it replaces the node's host key too (serverLife),
+  // which is registered before the power-off step: the engine refuses there.
+  it("a resize with a protected replacement in the same change is refused before the node is shut down", async () => {
     const first = await created();
     const refused = await up(first.state, resized.replace("ubuntu-24.04", "debian-13"));
-    expect(refused.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-server.* marked for protection`));
-    expect(ran(refused)).toEqual(["ansible/bin/power-off"]);
-    expect(cloud.running.get(NODE)).toBe(false);
-    const reverted = await up(refused.state, fleet(""));
-    expect(reverted.error).toBeUndefined();
-    expect(step(reverted, "-power-on")?.calls).toEqual(["poweron"]);
+    expect(refused.error).toMatch(new RegExp(`unable to replace resource .*${NODE}-host-key.* marked for protection`));
+    expect(ran(refused)).toEqual([]);
     expect(cloud.running.get(NODE)).toBe(true);
   });
 });
 
 describe("a prd rebuild or removal with Hetzner's protection still on (no preflight: what the engine alone would do)", () => {
-  it("a rebuild replaces the panel password before the server's delete is refused; reverse DNS stays on the node's own addresses", async () => {
+  it("a rebuild replaces the host key and the panel password before the server's delete is refused; reverse DNS stays on the node's own addresses", async () => {
     const first = await created();
     const half = await up(adminUnprotectsStateOnly(first.state, REBUILD_BLOCKED), fleet("rebuild: 1"));
     expect(half.error).toMatch(/delete-protected/);
     expect(half.steps.filter((s) => s.op !== "same").map((s) => [s.op, s.name.slice(NODE.length), s.calls])).toEqual([
+      ["replace", "-host-key", []],
       ["replace", "-panel-password", []],
     ]);
     expect(half.state.filter((r) => r.name.startsWith(`${NODE}-rdns`)).length).toBe(2);

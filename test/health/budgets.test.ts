@@ -18,6 +18,7 @@ function timedActions(sim: () => Simulation) {
   const timed: RecoveryActions = {
     nodes: { reprovision: note("reprovision", actions.nodes!.reprovision), rebuild: note("rebuild", actions.nodes!.rebuild) },
     machines: { ...actions.machines!, powerCycle: note("powerCycle", actions.machines!.powerCycle) },
+    secondPath: actions.secondPath!,
   };
   return { timed, log };
 }

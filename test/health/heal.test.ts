@@ -29,6 +29,13 @@ beforeAll(async () => {
       res.writeHead(req.method === "POST" ? 201 : 200, { "content-type": "application/json" });
       if (req.url!.startsWith("/v1/servers?")) return res.end(JSON.stringify({ servers: [{ id: 42, name: HOST, status: "running", created: "x", protection: { delete: true, rebuild: true } }] }));
       if (req.url === "/v1/servers/42/actions/reset") return res.end(JSON.stringify({ action: { id: 9, status: "success", error: null } }));
+      // Hetzner's record of recovery (no reset, no recovery snapshot yet) and the server's
+      // traffic, silent: the second opinion of a node without a second address.
+      if (req.url!.startsWith("/v1/servers/42/actions?")) return res.end(JSON.stringify({ actions: [], meta: { pagination: { next_page: null } } }));
+      if (req.url!.startsWith("/v1/images?")) return res.end(JSON.stringify({ images: [], meta: { pagination: { next_page: null } } }));
+      if (req.url!.startsWith("/v1/servers/42/metrics?")) {
+        return res.end(JSON.stringify({ metrics: { step: 60, time_series: { "network.0.pps.out": { values: [[1_790_000_000, "0.0"], [1_790_000_060, "0.0"]] } } } }));
+      }
       res.end("ok");
     });
   });
@@ -65,8 +72,10 @@ describe("fleet health --heal", () => {
       `🔧 ${HOST}: incident recovering [${HOST}@${JSON.parse(out[0]!).checkedAt}]: step 1: power-cycle`,
     ].sort());
     const audit = readFileSync(join(state, "stg", "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(audit.find((e) => e.type === "recovery.step")).toMatchObject({ step: "power_cycle", ok: true, message: "reset server 42 (action 9)",
-      correlationId: correlationId(HOST, 0) });
+    // Confirmed by Hetzner's view first (the node has no second address), then reset.
+    expect(audit.filter((e) => e.type === "recovery.step")).toMatchObject([
+      { step: "power_cycle", ok: true, message: "second path: the server runs but is silent: 0.0 packets/s sent on average over the last 10 minutes (Hetzner's metrics)" },
+      { step: "power_cycle", ok: true, message: "reset server 42 (action 9)", correlationId: correlationId(HOST, 0) }]);
     const node = (JSON.parse(out[0]!) as { nodes: { state: string; incident: { status: string } }[] }).nodes[0]!;
     expect(node).toMatchObject({ state: "provisioning", incident: { status: "recovering" } });
     expect(err.join("\n")).not.toContain("t0k3n");

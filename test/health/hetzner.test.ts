@@ -12,6 +12,8 @@ let server: Server;
 let base: string;
 let requests: { method: string; url: string; body: unknown }[] = [];
 let actionPolls: Record<number, ("running" | "success" | "error")[]> = {};
+/** What the fake's metrics endpoint answers for server 42: packets sent per second, a sample a minute. */
+let packetsOut: string[] = [];
 
 const SERVER = { id: 42, name: "prd-sha-het-de-fsn1-001", status: "running", created: "2026-11-01T10:00:00+00:00", protection: { delete: true, rebuild: false } };
 
@@ -36,6 +38,13 @@ beforeAll(async () => {
     if (req.method === "POST" && url.pathname === "/v1/servers/42/actions/create_image") {
       return json(201, { image: { id: 4711, type: "snapshot" }, action: { id: 8, command: "create_image", status: "running", error: null } });
     }
+    if (req.method === "GET" && url.pathname === "/v1/servers/42/metrics" && url.searchParams.get("type") === "network") {
+      const start = Date.parse(url.searchParams.get("start")!) / 1000;
+      return json(200, { metrics: { start: url.searchParams.get("start"), end: url.searchParams.get("end"), step: 60, time_series: {
+        "network.0.pps.in": { values: packetsOut.map((_, i) => [start + 60 * i, "50"]) },
+        "network.0.pps.out": { values: packetsOut.map((v, i) => [start + 60 * i, v]) },
+      } } });
+    }
     const action = /^\/v1\/actions\/(\d+)$/.exec(url.pathname);
     if (req.method === "GET" && action) {
       const id = Number(action[1]);
@@ -48,7 +57,7 @@ beforeAll(async () => {
   base = `http://127.12.4.1:${(server.address() as AddressInfo).port}/v1`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
-beforeEach(() => { requests = []; actionPolls = {}; });
+beforeEach(() => { requests = []; actionPolls = {}; packetsOut = []; });
 
 const client = (token = TOKEN) => new HetznerClient({ token, baseUrl: base, pollMs: 5 });
 
@@ -71,6 +80,15 @@ describe("Hetzner client", () => {
   it("fails when the action ends in error", async () => {
     actionPolls[8] = ["error"];
     await expect(client().snapshot(SERVER.name, "x", {})).rejects.toThrow("action 8 failed: Action failed");
+  });
+
+  it("reads a running server's packets sent per second over the last ten minutes from its network metrics", async () => {
+    packetsOut = ["0.0", "0.2", "0.1"];
+    await expect(client().activity(SERVER.name)).resolves.toEqual({ status: "running", minutes: 10, packetsOutPerSecond: [0, 0.2, 0.1] });
+    const asked = new URL(requests[1]!.url, "http://x");
+    expect(asked.pathname).toBe("/v1/servers/42/metrics");
+    expect(asked.searchParams.get("type")).toBe("network");
+    expect(Date.parse(asked.searchParams.get("end")!) - Date.parse(asked.searchParams.get("start")!)).toBe(600_000);
   });
 
   it("reads the provider's rebuild protection", async () => {

@@ -109,7 +109,7 @@ describe("the recovery ladder", () => {
 
   it("skips steps that are not connected and says so", async () => {
     const { calls, actions } = recordingActions();
-    const sim = new Simulation([target(A, { autoRebuild: true })], { machines: actions.machines! });
+    const sim = new Simulation([target(A, { autoRebuild: true })], { machines: actions.machines!, secondPath: actions.secondPath! });
     await confirmed(sim);
     await sim.rounds(40, { [A]: DOWN }, 1);
     expect(calls).toEqual([`powerCycle ${A}`]);
@@ -133,7 +133,9 @@ describe("the recovery ladder", () => {
     await sim.rounds(30, { [A]: DOWN }, 1);
     const steps = sim.events.filter((e) => e.type === "recovery.step");
     expect(steps.map((e) => [e.step, e.message])).toEqual([
-      ["reprovision", "reprovision done"], ["power_cycle", "powerCycle done"],
+      ["reprovision", "reprovision done"],
+      ["power_cycle", "second path: no verified SSH answer on the second address either"], ["power_cycle", "powerCycle done"],
+      ["rebuild", "second path: no verified SSH answer on the second address either"],
       ["rebuild", "before rebuild: snapshot done"], ["rebuild", "rebuild done (after snapshot done)"]]);
     for (const e of steps) expect(e).toMatchObject({ incidentId: `${A}@2026-11-22T06:05:00.000Z`, correlationId: correlationId(A, 0) });
   });
@@ -177,7 +179,7 @@ describe("the share of the fleet recovery may touch", () => {
 describe("a ladder whose steps change between runs", () => {
   it("goes on above the last step tried when a step becomes available later", async () => {
     const { calls, actions } = recordingActions();
-    const sim = new Simulation([target(A, { autoRebuild: true })], { machines: actions.machines! });
+    const sim = new Simulation([target(A, { autoRebuild: true })], { machines: actions.machines!, secondPath: actions.secondPath! });
     await confirmed(sim);
     expect(calls).toEqual([`powerCycle ${A}`]);
     sim.actions = actions;

@@ -37,7 +37,12 @@ export function recordingActions(fail: Partial<Record<"reprovision" | "powerCycl
       powerCycle: (h) => act("powerCycle", h),
       snapshot: (h) => act("snapshot", h),
       rebuildProtected: async () => providerProtected,
+      activity: async () => ({ status: "off", minutes: 10, packetsOutPerSecond: [] }),
+      // Hetzner's record holds nothing the watcher did not do itself; test/health/budget-ledger.test.ts shares one.
+      ledger: async () => ({ resets: [], rebuilds: [] }),
     },
+    // The second path agrees the node is down; test/health/second-path.test.ts varies it.
+    secondPath: async () => ({ down: "no verified SSH answer on the second address either" }),
   };
   return { calls, contexts, actions };
 }
@@ -59,7 +64,7 @@ export class Simulation {
   async round(results: Record<string, CheckResult[]>, minutes = 1): Promise<HealthEvent[]> {
     const decided = decideRound(this.records, this.targets.filter((t) => results[t.hostname]).map((t) => ({ target: t, checks: results[t.hostname]! })),
       { now: this.now, safeguards: this.safeguards, heal: this.opts.heal ?? true, unavailable: unavailableSteps(this.actions) });
-    const run = await executeSteps(decided.steps, this.actions, () => this.now);
+    const run = await executeSteps(decided.steps, this.actions, () => this.now, this.safeguards.budgets);
     this.records = applyOutcomes(decided.records, run.outcomes, this.now, this.safeguards);
     const events = [...decided.events, ...run.events];
     this.events.push(...events);

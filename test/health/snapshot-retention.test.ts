@@ -155,8 +155,10 @@ describe("the snapshot before a rebuild", () => {
     const taken: [string, Record<string, string>][] = [];
     await executeSteps([{ hostname: A, incidentId: "inc-1", correlationId: "c-1", step: "rebuild" }], {
       nodes: { reprovision: async () => "", rebuild: async () => "rebuilt" },
-      machines: { powerCycle: async () => "", rebuildProtected: async () => false,
+      machines: { powerCycle: async () => "", rebuildProtected: async () => false, activity: async () => ({ status: "off", minutes: 10, packetsOutPerSecond: [] }),
+        ledger: async () => ({ resets: [], rebuilds: [] }),
         snapshot: async (_h, description, labels) => { taken.push([description, labels]); return "snapshot image 9"; } },
+      secondPath: async () => ({ down: "Hetzner reports the server off" }),
     }, () => NOW);
     expect(taken).toEqual([["node-fleet recovery inc-1", { "managed-by": "node-fleet", "node-fleet-correlation": "c-1", "node-fleet-node": A }]]);
   });

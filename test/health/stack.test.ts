@@ -204,14 +204,14 @@ describe("the stack's outputs as an address source", () => {
 describe("recovery's rebuild through the library", () => {
   const ctx = { incidentId: `${HOST}@2026-11-22T06:00:00.000Z`, correlationId: correlationId(HOST, 0) };
 
-  it("replaces an unprotected node's server and provisioning under the incident's correlation id", async () => {
+  it("replaces an unprotected node's host key, server and provisioning under the incident's correlation id", async () => {
     const { calls } = useStandIn(withOutputs({ deployment: deploymentOf(resources, [HOST]),
       operations: { up: { events: new Events().summary({ replace: 2 }, 1_790_000_000).list } } }));
     const nodes = automationNodeOperations(new FleetAutomation({ stack: "prd", projectDir: project.dir, env: STACK_ENV }));
     expect(await nodes.rebuild(HOST, ctx)).toMatch(new RegExp(`^rebuilt ${HOST} in [\\d.]+ s \\(replace 2; correlation ${ctx.correlationId}\\)$`));
     const up = calls().find((c) => c.args[0] === "up")!;
     const node = nodeOf(resources, HOST);
-    expect(up.args.filter((_, i) => up.args[i - 1] === "--replace")).toEqual([node("server").urn, node("provision").urn]);
+    expect(up.args.filter((_, i) => up.args[i - 1] === "--replace")).toEqual([node("host-key").urn, node("server").urn, node("provision").urn]);
     expect(up.env.NODE_CORRELATION_ID).toBe(ctx.correlationId);
     expect(up.env.NODE_FORCE_PROVISION).toBeUndefined();
   });

@@ -104,6 +104,11 @@ describe("admin-ports-not-world-open", () => {
       'prd firewall prd-sha-het-de-fsn1-001-fw: "128.0.0.0/1" is wider than /16: prd accepts for port 22 only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower']);
   });
 
+  it.each(["::ffff:0:0/96", "::/96", "64:ff9b::/96", "2002::/16"])("rejects %s, every IPv4 address embedded in IPv6", (source) => {
+    expect(adminPortsClosed.check(broken("-fw", { rules: ssh(["10.20.0.0/16", source]) }), context())).toEqual([
+      `prd firewall prd-sha-het-de-fsn1-001-fw: "${source}" opens port 22 to the world (it holds 0.0.0.0/0 as IPv4 addresses embedded in IPv6); prd accepts admin sources only`]);
+  });
+
   it("accepts a /16 and a /32 of IPv6 in prd", () => {
     expect(adminPortsClosed.check(broken("-fw", { rules: ssh(["10.20.0.0/16", "2a01:4f8::/32"]) }), context())).toEqual([]);
   });

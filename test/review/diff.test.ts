@@ -135,8 +135,12 @@ describe("rebuilding a node by its counter", () => {
       "(stg-sha-het-de-fsn1-001-ipv4, stg-sha-het-de-fsn1-001-ipv6); its DNS records and reverse DNS stay");
   });
 
-  it("keeps the node's keys and firewall", () => {
-    for (const suffix of ["-admin-key", "-host-key", "-fw", "-ssh-key"]) expect(resource("stg-sha-het-de-fsn1-001", suffix).action).toBe("unchanged");
+  it("keeps the node's admin key and firewall", () => {
+    for (const suffix of ["-admin-key", "-fw", "-ssh-key"]) expect(resource("stg-sha-het-de-fsn1-001", suffix).action).toBe("unchanged");
+  });
+
+  it("gives the new server a user-data host key of its own, never its predecessor's", () => {
+    expect(resource("stg-sha-het-de-fsn1-001", "-host-key")).toMatchObject({ action: "replace", replaceBecause: ["replacementTrigger"] });
   });
 
   it("names the rebuild in the Markdown summary's destructive section", () => {
@@ -176,8 +180,9 @@ describe("changing the image of a protected production node", () => {
     expect(steps).toHaveLength(4);
     expect(steps[1]).toBe("Just before deploying, lift Hetzner's protection: `hcloud server disable-protection prd-sha-het-de-fsn1-002 delete rebuild`.");
     const urn = (suffix: string, type: string) => `'urn:pulumi:prd::node-fleet::node-fleet:index:Fleet$node-fleet:index:HostingNode$${type}::prd-sha-het-de-fsn1-002${suffix}'`;
-    expect(steps[2]).toBe("Lift Pulumi's protection of exactly this resource in the state, for this one deployment: `pulumi state unprotect -s prd --yes " +
-      `${urn("-server", "hcloud:index/server:Server")}\`.`);
+    // The image replaces the server, and with it the node's user-data host key.
+    expect(steps[2]).toBe("Lift Pulumi's protection of exactly these 2 resources in the state, for this one deployment: `pulumi state unprotect -s prd --yes " +
+      `${urn("-host-key", "tls:index/privateKey:PrivateKey")} ${urn("-server", "hcloud:index/server:Server")}\`.`);
   });
 });
 
@@ -278,7 +283,7 @@ describe("rebuilding a protected production node by its counter", () => {
     expect(json.code).toBe(10);
     expect(node("prd-sha-het-de-fsn1-001").change).toBe("blocked");
     const unprotect = node("prd-sha-het-de-fsn1-001").steps[2]!;
-    expect([...unprotect.matchAll(/::prd-sha-het-de-fsn1-001([a-z0-9-]+)'/g)].map((m) => m[1]).sort()).toEqual(["-panel-password", "-server"]);
+    expect([...unprotect.matchAll(/::prd-sha-het-de-fsn1-001([a-z0-9-]+)'/g)].map((m) => m[1]).sort()).toEqual(["-host-key", "-panel-password", "-server"]);
   });
 });
 

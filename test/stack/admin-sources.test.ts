@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { familiesCovered, sourceListProblems } from "../../src/stack/admin-sources";
-import { parseCidr } from "../../src/stack/cidr";
+import { embeddedIpv4, parseCidr } from "../../src/stack/cidr";
 
 const cidrs = (...texts: string[]) => texts.map((t) => parseCidr(t)!);
 
@@ -74,5 +74,49 @@ describe("sourceListProblems", () => {
 
   it("lets dev open the world when allowAdminFromAnywhere says so", () => {
     expect(sourceListProblems(["0.0.0.0/1", "128.0.0.0/1"], { ...prd, environment: "dev", worldAllowed: true })).toEqual([]);
+  });
+});
+
+describe("IPv4 addresses embedded in IPv6 blocks", () => {
+  const prd = { environment: "prd", surface: "SSH (22)", worldAllowed: false };
+  const dev = { ...prd, environment: "dev" };
+
+  it.each([
+    ["::ffff:0:0/96", "IPv4-mapped"],
+    ["::/96", "IPv4-compatible"],
+    ["64:ff9b::/96", "NAT64 well-known prefix"],
+    ["2002::/16", "6to4"],
+    ["2001::/32", "Teredo"],
+  ])("%s (%s) is every IPv4 address: refused as world-open even on dev", (source) => {
+    expect(sourceListProblems([source], dev)).toEqual([{ index: 0,
+      message: `"${source}" opens SSH (22) to the world (it holds 0.0.0.0/0 as IPv4 addresses embedded in IPv6); on dev that needs allowAdminFromAnywhere: true` }]);
+  });
+
+  it("refuses a wider IPv6 block that holds a whole embedding range (::/64 holds ::ffff:0:0/96)", () => {
+    expect(sourceListProblems(["::/64"], dev)[0]?.message).toContain("opens SSH (22) to the world (it holds 0.0.0.0/0");
+  });
+
+  it("measures an embedded block by its IPv4 width in prd: ::ffff:10.0.0.0/104 is 10.0.0.0/8", () => {
+    expect(sourceListProblems(["::ffff:10.0.0.0/104"], prd)).toEqual([{ index: 0,
+      message: '"::ffff:10.0.0.0/104" is wider than /16 (it holds 10.0.0.0/8 as IPv4 addresses embedded in IPv6): prd accepts for SSH (22) only IPv4 blocks of /16 or narrower and IPv6 blocks of /32 or narrower' }]);
+  });
+
+  it("reads 6to4's IPv4 address from bits 16-47: 2002:c000:0200::/40 is 192.0.2.0/24, within the prd limit", () => {
+    expect(embeddedIpv4(parseCidr("2002:c000:0200::/40")!)).toEqual([parseCidr("192.0.2.0/24")!]);
+    expect(sourceListProblems(["2002:c000:0200::/40"], prd)).toEqual([]);
+  });
+
+  it("inverts Teredo's client address: 2001:0:0:0:0:0:3fff:fdf8/128 is 192.0.2.7", () => {
+    expect(embeddedIpv4(parseCidr("2001::3fff:fdf8/128")!)).toEqual([parseCidr("192.0.2.7/32")!]);
+  });
+
+  it("counts embedded blocks toward a set that covers all of IPv4: 0.0.0.0/1 + ::ffff:128.0.0.0/97", () => {
+    expect(sourceListProblems(["0.0.0.0/1", "::ffff:128.0.0.0/97"], dev)).toEqual([{
+      message: "together these sources cover every IPv4 address (0.0.0.0/1, ::ffff:128.0.0.0/97): that opens SSH (22) to the world; list the admin networks only" }]);
+  });
+
+  it("leaves an ordinary IPv6 admin block alone", () => {
+    expect(embeddedIpv4(parseCidr("2a01:4f8:c17::/48")!)).toEqual([]);
+    expect(sourceListProblems(["2a01:4f8:c17::/48"], prd)).toEqual([]);
   });
 });

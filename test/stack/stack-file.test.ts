@@ -253,9 +253,20 @@ describe("readStackFile: admin sources", () => {
   });
 
   it("refuses on dev, without allowAdminFromAnywhere, a set that covers every IPv6 address", () => {
-    expect(messages(stg('  node-fleet:sshSourceCidrs: ["::/1", "8000::/1"]\n', "dev"))).toEqual([
-      "node-fleet:sshSourceCidrs: together these sources cover every IPv6 address (::/1, 8000::/1): that opens SSH (22) to the world; list the admin networks only; " +
-      "pulumi config set node-fleet:sshSourceCidrs <value> -s dev"]);
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["1::/16", "2::/16", "::/1", "8000::/1"]\n', "dev"))).toEqual([
+      // ::/1 holds the IPv4-mapped range, so it is every IPv4 address already.
+      'node-fleet:sshSourceCidrs[2]: "::/1" opens SSH (22) to the world (it holds 0.0.0.0/0 as IPv4 addresses embedded in IPv6); ' +
+      "on dev that needs allowAdminFromAnywhere: true; pulumi config set --path 'node-fleet:sshSourceCidrs[2]' <value> -s dev"]);
+  });
+
+  it("refuses ::ffff:0:0/96, every IPv4 address written as IPv4-mapped IPv6, in the platform's sources on prd", () => {
+    expect(messages(stg('  node-fleet:platformSourceCidrs: ["::ffff:0:0/96"]\n', "prd"))).toEqual([expect.stringContaining(
+      'node-fleet:platformSourceCidrs[0]: "::ffff:0:0/96" opens the panel API on Webmin (10000) to the world (it holds 0.0.0.0/0 as IPv4 addresses embedded in IPv6)')]);
+  });
+
+  it("refuses half of IPv4 written as IPv4-mapped IPv6 (::ffff:128.0.0.0/97, an IPv6 /97) on stg", () => {
+    expect(messages(stg('  node-fleet:sshSourceCidrs: ["10.20.0.0/16", "::ffff:128.0.0.0/97"]\n'))).toEqual([expect.stringContaining(
+      'node-fleet:sshSourceCidrs[1]: "::ffff:128.0.0.0/97" is wider than /16 (it holds 128.0.0.0/1 as IPv4 addresses embedded in IPv6)')]);
   });
 
   it("refuses allowAdminFromAnywhere outside dev", () => {
