@@ -37,9 +37,10 @@ export async function rolloutCommand(io: Io, catalog: () => Catalog, opts: Rollo
   const base = opts.stateDir ?? env[HEALTH_ENV.stateDirectory] ?? join(projectDir, ".fleet-health");
   const store = new StateDir(resolve(base, opts.stack), opts.stack);
   // The Automation API loads the Pulumi SDK (about a second): only when the command runs.
-  const [{ rollout }, { FleetAutomation }, { RolloutLockedError }, { PulumiCliError }, { SecretsConfigError, BackendConfigError }] = await Promise.all([
+  const [{ rollout }, { FleetAutomation }, { RolloutLockedError }, { PulumiCliError }, { SecretsConfigError, BackendConfigError },
+    { SuccessorRestoreError }] = await Promise.all([
     import("../../automation/rollout.js"), import("../../automation/operations.js"), import("../../automation/rollout-store.js"),
-    import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js")]);
+    import("../../automation/pulumi-cli.js"), import("../../automation/workspace.js"), import("../../restore/successors.js")]);
   const fleetOptions = { stack: opts.stack, projectDir, env, auditSinks: auditSinksFromEnv(env, opts.auditFile) };
   const outputs = new FleetAutomation(fleetOptions);
   let report: RolloutReport;
@@ -74,7 +75,7 @@ export async function rolloutCommand(io: Io, catalog: () => Catalog, opts: Rollo
       printIssues(io, err.issues);
       return EXIT.invalidInput;
     }
-    const [code, lines] = describe(err, { PulumiCliError, SecretsConfigError, BackendConfigError });
+    const [code, lines] = describe(err, { PulumiCliError, SecretsConfigError, BackendConfigError, SuccessorRestoreError });
     for (const line of lines) io.err(line);
     return code;
   }
