@@ -103,9 +103,9 @@ class PlainReader {
         } else if (following && following.indent === indent && this.text[following.start + indent] === "-") {
           throw OUTSIDE;
         } else {
+          // The yaml package places an empty value after the spaces that follow its colon.
           const empty = new Scalar(null);
-          const at = key.end + 1;
-          empty.range = [at, at, at];
+          empty.range = [p, p, p];
           empty.source = "";
           empty.type = Scalar.PLAIN;
           value = empty;
