@@ -163,43 +163,43 @@ class PlainReader {
   private flowMap(open: number, end: number, depth: number): { node: Node; end: number } {
     const map = new YAMLMap();
     map.flow = true;
-    let p = skipSpaces(this.text, open + 1, end);
-    if (this.text[p] !== "}") {
-      for (;;) {
-        const key = this.scalar(p, end);
-        if (this.text[key.end] !== ":" || this.text[key.end + 1] !== " ") throw OUTSIDE;
-        p = skipSpaces(this.text, key.end + 1, end);
-        const value = this.inline(p, end, depth + 1);
-        map.items.push(new Pair(key.node, value.node));
-        p = skipSpaces(this.text, value.end, end);
-        if (this.text[p] === "}") break;
-        if (this.text[p] !== ",") throw OUTSIDE;
-        p = skipSpaces(this.text, p + 1, end);
-        if (this.text[p] === "}") throw OUTSIDE;
-      }
-    }
-    map.range = [open, p + 1, p + 1];
-    return { node: map, end: p + 1 };
+    const close = this.flowEntries(open, "}", end, (p) => {
+      const key = this.scalar(p, end);
+      if (this.text[key.end] !== ":" || this.text[key.end + 1] !== " ") throw OUTSIDE;
+      const value = this.inline(skipSpaces(this.text, key.end + 1, end), end, depth + 1);
+      map.items.push(new Pair(key.node, value.node));
+      return value.end;
+    });
+    map.range = [open, close + 1, close + 1];
+    return { node: map, end: close + 1 };
   }
 
   private flowSeq(open: number, end: number, depth: number): { node: Node; end: number } {
     const seq = new YAMLSeq();
     seq.flow = true;
+    const close = this.flowEntries(open, "]", end, (p) => {
+      const item = this.inline(p, end, depth + 1);
+      if (this.text[item.end] === ":") throw OUTSIDE;
+      seq.items.push(item.node);
+      return item.end;
+    });
+    seq.range = [open, close + 1, close + 1];
+    return { node: seq, end: close + 1 };
+  }
+
+  /** The comma-separated entries of a one-line flow collection opened at `open`, each read
+   *  by `entry` (which returns where it ended); returns where `closer` stands. A trailing
+   *  comma is outside the subset. */
+  private flowEntries(open: number, closer: string, end: number, entry: (p: number) => number): number {
     let p = skipSpaces(this.text, open + 1, end);
-    if (this.text[p] !== "]") {
-      for (;;) {
-        const item = this.inline(p, end, depth + 1);
-        if (this.text[item.end] === ":") throw OUTSIDE;
-        seq.items.push(item.node);
-        p = skipSpaces(this.text, item.end, end);
-        if (this.text[p] === "]") break;
-        if (this.text[p] !== ",") throw OUTSIDE;
-        p = skipSpaces(this.text, p + 1, end);
-        if (this.text[p] === "]") throw OUTSIDE;
-      }
+    if (this.text[p] === closer) return p;
+    for (;;) {
+      p = skipSpaces(this.text, entry(p), end);
+      if (this.text[p] === closer) return p;
+      if (this.text[p] !== ",") throw OUTSIDE;
+      p = skipSpaces(this.text, p + 1, end);
+      if (this.text[p] === closer) throw OUTSIDE;
     }
-    seq.range = [open, p + 1, p + 1];
-    return { node: seq, end: p + 1 };
   }
 
   /** A plain or quoted scalar starting at `p`; `end` is where its line ends. */
